@@ -111,7 +111,10 @@ template <typename Body> vmtest_status guarded(vmtest_reply* reply, Body&& body)
             body();
         } else {
             const nlohmann::json result = body();
-            reply->set_json(reply, result.dump().c_str());
+            // Replace bytes that are not UTF-8 rather than fail the whole call.
+            const std::string text =
+                result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            reply->set_json(reply, text.c_str());
         }
         return VMTEST_OK;
     } catch (const Error& e) {

@@ -1,0 +1,171 @@
+// vmtest: run commands in virtual machines booted on chosen kernels.
+//
+// main() parses the command line, builds the list of targets (one-liner or
+// vmtest.toml), checks every plugin they name before any VM starts, and
+// hands them to the session. Every user error ends here as one line and a
+// distinct exit status (see README.md).
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "config/cli_options.hpp"
+#include "config/config_file.hpp"
+#include "config/target_filter.hpp"
+#include "config/targets_from_cli.hpp"
+#include "default_kernel.hpp"
+#include "plugin_host/plugin_registry.hpp"
+#include "reporter_setup.hpp"
+#include "run/session.hpp"
+#include "util/cancellation.hpp"
+#include "util/paths.hpp"
+#include "vmtest/sdk/plugin.h"
+
+extern char** environ;
+
+namespace {
+
+using namespace vmtest;
+
+// A problem with what the user asked for: exit 2, nothing started.
+struct UsageProblem : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void set_up_logging(int verbosity) {
+    auto logger = spdlog::stderr_color_mt("vmtest");
+    logger->set_pattern("vmtest: %^%l%$: %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::warn);
+    if (const char* level = std::getenv("VMTEST_LOG"); level && *level) {
+        spdlog::set_level(spdlog::level::from_str(level));
+    }
+    if (verbosity > 0) {
+        spdlog::set_level(verbosity > 1 ? spdlog::level::trace : spdlog::level::debug);
+    }
+}
+
+void list_plugins(const plugin_host::PluginRegistry& registry) {
+    for (const auto& plugin : registry.plugins()) {
+        std::cout << plugin_host::kind_name(plugin->kind()) << "\t" << plugin->name() << "\t"
+                  << plugin->version() << "\t" << plugin->summary() << "\t"
+                  << plugin->file().string() << "\n";
+    }
+    for (const auto& refused : registry.refused()) {
+        std::cout << "refused\t" << refused.file.string() << "\t" << refused.reason << "\n";
+    }
+}
+
+std::vector<config::Target> oneliner_targets(const config::CliOptions& options) {
+    auto kernel = options.kernel;
+    if (!kernel) {
+        kernel = cli::default_kernel();
+        if (!kernel) {
+            throw UsageProblem("no kernel given (-k) and none installed in /boot");
+        }
+        spdlog::info("no -k given; using the host's kernel {}", kernel->string());
+        if (spdlog::get_level() > spdlog::level::info) {
+            std::cerr << "vmtest: using kernel " << kernel->string() << "\n";
+        }
+    }
+    const auto cwd = std::filesystem::current_path();
+    auto target = config::make_oneliner_target(options, cwd, kernel);
+    config::apply_overrides(target, options, cwd);
+    return {target};
+}
+
+// Every plugin a target names must exist before any VM starts.
+void check_plugins(const std::vector<config::Target>& targets,
+                   const plugin_host::PluginRegistry& registry) {
+    for (const auto& target : targets) {
+        try {
+            registry.find(VMTEST_KIND_SHARE, target.share);
+            registry.find(VMTEST_KIND_RUNNER, target.runner);
+            if (target.backend != "auto") {
+                registry.find(VMTEST_KIND_BACKEND, target.backend);
+            }
+        } catch (const plugin_host::PluginLoadError& e) {
+            throw UsageProblem("target '" + target.name + "': " + e.what());
+        }
+    }
+}
+
+std::vector<std::string> host_environment() {
+    std::vector<std::string> env;
+    for (char** entry = environ; *entry; ++entry) {
+        env.emplace_back(*entry);
+    }
+    return env;
+}
+
+int run_vmtest(int argc, char** argv) {
+    const auto options = config::parse_cli(argc, argv);
+    if (options.show_help) {
+        std::cout << config::help_text();
+        return 0;
+    }
+    if (options.show_version) {
+        std::cout << "vmtest " << VMTEST_VERSION << " (plugin ABI " << VMTEST_ABI_MAJOR << "."
+                  << VMTEST_ABI_MINOR << ")\n";
+        return 0;
+    }
+    set_up_logging(options.verbosity);
+    plugin_host::PluginRegistry registry(
+        plugin_host::PluginRegistry::default_search_path(options.plugin_paths));
+    if (options.list_plugins) {
+        list_plugins(registry);
+        return 0;
+    }
+
+    std::vector<config::Target> targets;
+    std::vector<config::ReporterSpec> reporters = options.reporters;
+    const bool has_config = std::filesystem::exists("vmtest.toml");
+    if (config::decide_mode(options, has_config) == config::RunMode::OneLiner) {
+        targets = oneliner_targets(options);
+    } else {
+        const auto file = config::load_config_file(config::config_file_path(options));
+        reporters.insert(reporters.end(), file.reporters.begin(), file.reporters.end());
+        targets = config::select_targets(file, options.filter);
+        if (targets.empty()) {
+            throw UsageProblem("no target matches --filter '" + options.filter + "'");
+        }
+        for (auto& target : targets) {
+            config::apply_overrides(target, options, std::filesystem::current_path());
+        }
+    }
+    check_plugins(targets, registry);
+
+    run::EventBus events;
+    try {
+        cli::add_reporters(events, registry, reporters);
+    } catch (const std::exception& e) {
+        throw UsageProblem(e.what());
+    }
+    run::BackendSelector backends(registry);
+    run::RunEnvironment env{registry,           events, backends, util::cache_dir(),
+                            util::state_dir(),  host_environment(),
+                            spdlog::get_level() <= spdlog::level::debug};
+    const auto results = run::run_targets(targets, env);
+    return run::exit_status(results);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    util::install_cancellation_handlers();
+    try {
+        return run_vmtest(argc, argv);
+    } catch (const config::UsageError& e) {
+        std::cerr << "vmtest: " << e.what() << "\n(see vmtest --help)\n";
+    } catch (const config::ConfigError& e) {
+        std::cerr << e.what() << "\n";
+    } catch (const UsageProblem& e) {
+        std::cerr << "vmtest: " << e.what() << "\n";
+    } catch (const std::exception& e) {
+        std::cerr << "vmtest: " << e.what() << "\n";
+        return run::k_exit_unavailable;
+    }
+    return run::k_exit_usage;
+}

@@ -1,0 +1,359 @@
+#include "config/config_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <map>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+#include <toml++/toml.h>
+
+#include "config/memory_size.hpp"
+#include "config/reporter_spec.hpp"
+#include "config/toml_table_reader.hpp"
+
+namespace vmtest::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::array<std::string_view, 2> k_document_fields = {"target", "reporters"};
+
+constexpr std::array<std::string_view, 17> k_target_fields = {
+    "name",    "kernel",  "image",   "uefi",         "kernel_args", "rootfs",
+    "arch",    "command", "vm",      "qemu_command", "kvm_cpu_args", "backend",
+    "share",   "runner",  "timeout", "boot_timeout", "root_writable"};
+
+constexpr std::array<std::string_view, 5> k_vm_fields = {"num_cpus", "memory", "mounts", "bios",
+                                                         "extra_args"};
+
+constexpr std::array<std::string_view, 2> k_mount_fields = {"host_path", "writable"};
+
+// Far beyond any sensible run, and small enough that deadline arithmetic
+// on steady_clock cannot overflow.
+constexpr std::int64_t k_max_timeout_seconds = INT32_MAX;
+constexpr std::string_view k_timeout_expectation = "a positive integer (seconds)";
+
+fs::path resolve(const fs::path& base_dir, const std::string& text) {
+    const fs::path path(text);
+    return (path.is_relative() ? base_dir / path : path).lexically_normal();
+}
+
+// For fields where "" is never meant: an empty path would silently resolve
+// to the config directory, an empty plugin name would match nothing.
+std::optional<std::string> read_non_empty_string(const TomlTableReader& reader,
+                                                 std::string_view key) {
+    auto text = reader.read_string(key);
+    if (text && text->empty()) {
+        reader.fail(key, "field '" + reader.field_name(key) + "' must not be empty");
+    }
+    return text;
+}
+
+std::optional<fs::path> read_path(const TomlTableReader& reader, std::string_view key,
+                                  const fs::path& base_dir) {
+    const auto text = read_non_empty_string(reader, key);
+    if (!text) {
+        return std::nullopt;
+    }
+    return resolve(base_dir, *text);
+}
+
+std::optional<std::chrono::seconds> read_seconds(const TomlTableReader& reader,
+                                                 std::string_view key) {
+    const auto seconds = reader.read_integer(key, 1, k_max_timeout_seconds, k_timeout_expectation);
+    if (!seconds) {
+        return std::nullopt;
+    }
+    return std::chrono::seconds(*seconds);
+}
+
+// "/srv/b/" and "/srv/./b" are the same mount point as "/srv/b".
+std::string normalize_guest_path(const std::string& path) {
+    std::string normal = fs::path(path).lexically_normal().string();
+    while (normal.size() > 1 && normal.back() == '/') {
+        normal.pop_back();
+    }
+    return normal;
+}
+
+std::vector<Mount> read_mounts(const TomlTableReader& vm_reader, const fs::path& base_dir,
+                               const ErrorScope& scope) {
+    std::vector<Mount> mounts;
+    const toml::table* table = vm_reader.read_table("mounts");
+    if (table == nullptr) {
+        return mounts;
+    }
+    const std::string mounts_field = vm_reader.field_name("mounts");
+    const TomlTableReader mounts_reader(*table, mounts_field, scope);
+    std::map<std::string, std::string> spelling_of;  // normalized -> as written
+    for (auto&& [key, value] : *table) {
+        const std::string guest_path(key.str());
+        const auto fail_path = [&](const std::string& problem) {
+            mounts_reader.fail(guest_path, "field '" + mounts_field + "': guest path " +
+                                               quote(guest_path) + " " + problem);
+        };
+        if (guest_path.empty() || guest_path.front() != '/') {
+            fail_path("must be absolute");
+        }
+        const std::string normal = normalize_guest_path(guest_path);
+        if (normal == "/") {
+            fail_path("cannot replace the guest's root");
+        }
+        if (normal == k_guest_base_dir) {
+            fail_path("is reserved for the config file's directory");
+        }
+        if (const auto [existing, inserted] = spelling_of.emplace(normal, guest_path); !inserted) {
+            fail_path("is the same as " + quote(existing->second));
+        }
+        if (!value.is_table()) {
+            mounts_reader.fail_type(guest_path, "a table like { host_path = \"...\" }");
+        }
+        const TomlTableReader mount_reader(*value.as_table(), mounts_reader.field_name(guest_path),
+                                           scope);
+        mount_reader.reject_unknown_keys(k_mount_fields);
+        if (mount_reader.find("host_path") == nullptr) {
+            mount_reader.fail_missing("host_path");
+        }
+        Mount mount;
+        mount.guest_path = normal;
+        mount.host_path = *read_path(mount_reader, "host_path", base_dir);
+        mount.writable = mount_reader.read_bool("writable").value_or(false);
+        mounts.push_back(std::move(mount));
+    }
+    // Parents before children, so mounting in order never hides a mount.
+    std::sort(mounts.begin(), mounts.end(),
+              [](const Mount& a, const Mount& b) { return a.guest_path < b.guest_path; });
+    return mounts;
+}
+
+VmSettings read_vm(const TomlTableReader& target_reader, const fs::path& base_dir,
+                   const ErrorScope& scope) {
+    VmSettings vm;
+    const toml::table* table = target_reader.read_table("vm");
+    if (table == nullptr) {
+        return vm;
+    }
+    const TomlTableReader reader(*table, "vm", scope);
+    reader.reject_unknown_keys(k_vm_fields);
+    if (const auto cpus = reader.read_integer("num_cpus", 1, 255, "an integer from 1 to 255")) {
+        vm.num_cpus = static_cast<int>(*cpus);
+    }
+    if (const auto memory = reader.read_string("memory")) {
+        if (!is_valid_memory_size(*memory)) {
+            reader.fail_type("memory", "a QEMU memory size like \"512M\" or \"4G\"");
+        }
+        vm.memory = *memory;
+    }
+    vm.mounts = read_mounts(reader, base_dir, scope);
+    vm.bios = read_path(reader, "bios", base_dir);
+    if (auto extra_args = reader.read_string_array("extra_args")) {
+        vm.extra_args = std::move(*extra_args);
+    }
+    return vm;
+}
+
+// The keys that must agree with each other once each one is well-formed.
+void check_boot_source(const TomlTableReader& reader, const Target& target) {
+    const bool has_kernel = reader.find("kernel") != nullptr;
+    const bool has_image = reader.find("image") != nullptr;
+    if (has_kernel && has_image) {
+        // Point at whichever comes second: that is the line to delete.
+        const auto kernel_at = reader.key_position("kernel");
+        const auto image_at = reader.key_position("image");
+        const bool image_later = std::pair(image_at.line, image_at.column) >
+                                 std::pair(kernel_at.line, kernel_at.column);
+        reader.fail(image_later ? "image" : "kernel",
+                    "fields 'kernel' and 'image' are mutually exclusive");
+    }
+    if (!has_kernel && !has_image) {
+        reader.fail_at(reader.table_position(), "kernel",
+                       "one of fields 'kernel' or 'image' is required");
+    }
+    if (has_image && reader.find("kernel_args") != nullptr) {
+        reader.fail("kernel_args", "field 'kernel_args' cannot be used with 'image'");
+    }
+    if (has_kernel && target.uefi) {
+        reader.fail("uefi", "field 'uefi' cannot be used with 'kernel'");
+    }
+}
+
+Target read_target(const toml::table& table, std::size_t index, const fs::path& base_dir,
+                   const std::string& file) {
+    ErrorScope scope{file, "", index};
+    const TomlTableReader reader(table, "", scope);
+    Target target;
+    // The name first, so that every later error can say which target it is about.
+    target.name = reader.require_string("name");
+    if (target.name.empty()) {
+        reader.fail("name", "field 'name' must not be empty");
+    }
+    scope.target_name = target.name;
+    reader.reject_unknown_keys(k_target_fields);
+
+    target.kernel = read_path(reader, "kernel", base_dir);
+    target.image = read_path(reader, "image", base_dir);
+    target.uefi = reader.read_bool("uefi").value_or(false);
+    target.kernel_args = reader.read_string("kernel_args").value_or("");
+    check_boot_source(reader, target);
+
+    if (auto rootfs = read_path(reader, "rootfs", base_dir)) {
+        target.rootfs = std::move(*rootfs);
+    }
+    if (auto arch = reader.read_string("arch")) {
+        if (!is_supported_arch(*arch)) {
+            reader.fail_type("arch", "\"" + std::string(k_default_arch) +
+                                         "\" (the only architecture supported so far)");
+        }
+        target.arch = std::move(*arch);
+    }
+    target.command = reader.require_string("command");
+    if (target.command.empty()) {
+        reader.fail("command", "field 'command' must not be empty");
+    }
+    target.qemu_command = read_non_empty_string(reader, "qemu_command");
+    target.kvm_cpu_args = read_non_empty_string(reader, "kvm_cpu_args");
+    target.backend = read_non_empty_string(reader, "backend").value_or(target.backend);
+    target.share = read_non_empty_string(reader, "share").value_or(target.share);
+    target.runner = read_non_empty_string(reader, "runner").value_or(target.runner);
+    target.timeout = read_seconds(reader, "timeout").value_or(target.timeout);
+    target.boot_timeout = read_seconds(reader, "boot_timeout");
+    target.root_writable = reader.read_bool("root_writable").value_or(false);
+
+    target.vm = read_vm(reader, base_dir, scope);
+    if (target.vm.bios && !target.uefi) {
+        const TomlTableReader vm_reader(*reader.read_table("vm"), "vm", scope);
+        vm_reader.fail("bios", "field 'vm.bios' requires 'uefi = true'");
+    }
+
+    target.base_dir = base_dir;
+    target.workdir = fs::path(k_guest_base_dir);
+    return target;
+}
+
+std::vector<ReporterSpec> read_reporters(const TomlTableReader& reader, const fs::path& base_dir) {
+    std::vector<ReporterSpec> reporters;
+    const auto specs = reader.read_string_array("reporters");
+    if (!specs) {
+        return reporters;
+    }
+    const toml::array& array = *reader.find("reporters")->as_array();
+    for (std::size_t i = 0; i < specs->size(); ++i) {
+        auto spec = parse_reporter_spec((*specs)[i]);
+        if (!spec) {
+            const std::string field = "reporters[" + std::to_string(i) + "]";
+            reader.fail_at(to_position(array[i].source().begin), field,
+                           "field '" + field + "' must look like NAME or NAME=PATH, got " +
+                               quote((*specs)[i]));
+        }
+        if (spec->output) {
+            spec->output = resolve(base_dir, spec->output->string());
+        }
+        reporters.push_back(std::move(*spec));
+    }
+    return reporters;
+}
+
+std::string lowercase_first(std::string text) {
+    if (!text.empty()) {
+        text.front() = static_cast<char>(std::tolower(static_cast<unsigned char>(text.front())));
+    }
+    return text;
+}
+
+std::string read_whole_file(const fs::path& file) {
+    const auto fail = [&](int error) -> std::string {
+        throw ConfigError(ConfigError::Details{
+            file.string(), std::nullopt, "", std::nullopt, "",
+            std::string("cannot read: ") + std::strerror(error)});
+    };
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return fail(errno);
+    }
+    std::string text;
+    char buffer[65536];
+    for (;;) {
+        const ssize_t count = ::read(fd, buffer, sizeof buffer);
+        if (count < 0 && errno == EINTR) {
+            continue;
+        }
+        if (count < 0) {
+            const int error = errno;
+            ::close(fd);
+            return fail(error);
+        }
+        if (count == 0) {
+            break;
+        }
+        text.append(buffer, static_cast<std::size_t>(count));
+    }
+    ::close(fd);
+    return text;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view text, const fs::path& file_for_messages) {
+    const std::string file = file_for_messages.string();
+    toml::table document;
+    try {
+        document = toml::parse(text, std::string_view(file));
+    } catch (const toml::parse_error& error) {
+        throw ConfigError(ConfigError::Details{
+            file, to_position(error.source().begin), "", std::nullopt, "",
+            "TOML syntax error: " + lowercase_first(std::string(error.description()))});
+    }
+
+    const fs::path base_dir = fs::absolute(file_for_messages).parent_path().lexically_normal();
+    const ErrorScope scope{file, "", std::nullopt};
+    const TomlTableReader reader(document, "", scope);
+    reader.reject_unknown_keys(k_document_fields);
+
+    Config config;
+    config.file = file_for_messages;
+    config.reporters = read_reporters(reader, base_dir);
+
+    constexpr std::string_view k_no_targets = "no targets defined; add at least one [[target]] table";
+    const toml::node* targets = reader.find("target");
+    if (targets == nullptr) {
+        reader.fail_at(std::nullopt, "target", std::string(k_no_targets));
+    }
+    if (targets->is_array() && targets->as_array()->empty()) {
+        reader.fail("target", std::string(k_no_targets));
+    }
+    if (!targets->is_array() || !targets->as_array()->is_array_of_tables()) {
+        reader.fail_type("target", "an array of tables ([[target]])");
+    }
+
+    std::map<std::string, int> first_line_of_name;
+    const toml::array& array = *targets->as_array();
+    for (std::size_t i = 0; i < array.size(); ++i) {
+        Target target = read_target(*array[i].as_table(), i + 1, base_dir, file);
+        const ErrorScope target_scope{file, target.name, i + 1};
+        const TomlTableReader target_reader(*array[i].as_table(), "", target_scope);
+        const auto [existing, inserted] =
+            first_line_of_name.emplace(target.name, target_reader.key_position("name").line);
+        if (!inserted) {
+            target_reader.fail("name", "duplicate target name (first defined at line " +
+                                           std::to_string(existing->second) + ")");
+        }
+        config.targets.push_back(std::move(target));
+    }
+    return config;
+}
+
+Config load_config_file(const fs::path& file) {
+    Config config = parse_config(read_whole_file(file), file);
+    spdlog::debug("{}: {} target(s)", file.string(), config.targets.size());
+    return config;
+}
+
+}  // namespace vmtest::config

@@ -1,0 +1,55 @@
+// Reading vmtest.toml: danobi/vmtest's format, plus a few fields of ours.
+//
+//   reporters = ["junit=results.xml", "tap"]  # ours, optional, document level: result
+//                                              # reporters as with --reporter NAME[=PATH];
+//                                              # relative PATHs are relative to this file
+//   [[target]]                    # one per VM; at least one
+//   name = "6.8"                  # required, unique
+//   kernel = "bzImage-6.8"        # exactly one of kernel / image
+//   # image = "disk.qcow2"
+//   # uefi = true                 # image targets only
+//   kernel_args = "nokaslr"       # kernel targets only
+//   rootfs = "/"                  # guest root for kernel targets; default: host's /
+//   arch = "x86_64"               # the only one supported so far
+//   command = '''./run.sh'''      # required; run by `bash -c` in /mnt/vmtest
+//   qemu_command = "qemu-system-x86_64"
+//   kvm_cpu_args = "host"
+//   backend = "auto"              # ours: plugin names
+//   share = "9p"
+//   runner = "qga"
+//   timeout = 600                 # ours: seconds the command may run
+//   boot_timeout = 120            # ours: seconds the boot may take
+//   root_writable = false         # ours: let the guest write to the host root
+//   [target.vm]
+//   num_cpus = 2                  # 1..255
+//   memory = "4G"                 # QEMU -m syntax
+//   bios = "OVMF_CODE.fd"         # with uefi only
+//   extra_args = ["-device", "virtio-rng-pci"]
+//   [target.vm.mounts]
+//   "/mnt/data" = { host_path = "data", writable = true }
+//
+// Relative paths (kernel, image, rootfs, bios, host_path, reporter outputs)
+// are relative to the file's directory, which is also shared read-write at
+// /mnt/vmtest and is the command's working directory. Unknown fields are
+// errors, so typos like `kernal` do not silently fall back to defaults.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "config/config_error.hpp"
+#include "config/target.hpp"
+
+namespace vmtest::config {
+
+// Reads and parses `file`. Throws ConfigError, including when the file
+// cannot be read ("vmtest.toml: cannot read: No such file or directory").
+Config load_config_file(const std::filesystem::path& file);
+
+// Parses `text` as if read from `file_for_messages`, which names the file in
+// errors (as given) and whose directory relative paths are resolved against
+// (made absolute against the process's working directory if relative).
+// Throws ConfigError.
+Config parse_config(std::string_view text, const std::filesystem::path& file_for_messages);
+
+}  // namespace vmtest::config

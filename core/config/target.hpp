@@ -1,0 +1,79 @@
+// What vmtest runs: one Target per VM, read from `vmtest.toml` or built from
+// the command line. Paths here are already resolved (absolute) by whoever
+// built the Target, so later stages never need to know where they came from.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vmtest::config {
+
+// The architecture used when none is given; upstream defaults to the host's,
+// and x86_64 is the only one we can boot so far.
+inline constexpr std::string_view k_default_arch = "x86_64";
+
+// Guest directory the target's base_dir is shared at (read-write).
+inline constexpr std::string_view k_guest_base_dir = "/mnt/vmtest";
+
+// An extra host directory shared into the guest.
+struct Mount {
+    std::string guest_path;            // absolute path inside the guest
+    std::filesystem::path host_path;   // absolute host path
+    bool writable = false;
+};
+
+struct VmSettings {
+    int num_cpus = 2;
+    std::string memory = "4G";         // QEMU -m syntax, validated
+    std::vector<Mount> mounts;         // sorted by guest_path: parents before children
+    std::optional<std::filesystem::path> bios;
+    std::vector<std::string> extra_args;  // appended verbatim to QEMU's arguments
+};
+
+// One result reporter: `--reporter junit=results.xml` or `reporters = ["tap"]`.
+struct ReporterSpec {
+    std::string name;
+    std::optional<std::filesystem::path> output;  // none: the reporter's default (stdout)
+
+    bool operator==(const ReporterSpec&) const = default;
+};
+
+struct Target {
+    std::string name;
+    std::optional<std::filesystem::path> kernel;  // exactly one of kernel / image is set
+    std::optional<std::filesystem::path> image;
+    bool uefi = false;                  // image targets only
+    std::string kernel_args;            // extra kernel command line; kernel targets only
+    std::filesystem::path rootfs = "/"; // guest root for kernel targets; "/" = host root
+    std::string arch{k_default_arch};
+    std::string command;                // run by `bash -c` in the guest; "-" = interactive shell
+    VmSettings vm;
+    std::optional<std::string> qemu_command;  // emulator binary override
+    std::optional<std::string> kvm_cpu_args;  // -cpu argument under KVM
+    std::string backend = "auto";       // plugin names
+    std::string share = "9p";
+    std::string runner = "qga";
+    std::chrono::seconds timeout{600};  // for the command, boot excluded
+    std::optional<std::chrono::seconds> boot_timeout;  // none: the backend's own estimate
+    bool root_writable = false;         // host root is read-only to the guest unless set
+    std::filesystem::path base_dir;     // vmtest.toml's dir, or cwd in one-liner mode: shared rw at /mnt/vmtest
+    std::optional<std::filesystem::path> workdir;  // guest cwd: one-liner = host cwd; config = /mnt/vmtest
+
+    bool is_image() const;
+    bool is_interactive() const;        // command is "-": an interactive shell instead of a command
+};
+
+struct Config {
+    std::optional<std::filesystem::path> file;  // the vmtest.toml it came from, as given
+    std::vector<Target> targets;                // in file order
+    std::vector<ReporterSpec> reporters;
+};
+
+// Whether vmtest can boot guests of `arch` (names as in `uname -m`).
+bool is_supported_arch(std::string_view arch);
+
+}  // namespace vmtest::config

@@ -1,0 +1,26 @@
+#include "config/target_filter.hpp"
+
+#include "config/usage_error.hpp"
+
+namespace vmtest::config {
+
+std::regex compile_filter(const std::string& pattern) {
+    try {
+        return std::regex(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& error) {
+        throw UsageError("--filter: invalid regular expression '" + pattern + "': " + error.what());
+    }
+}
+
+std::vector<Target> select_targets(const Config& config, const std::string& filter_regex) {
+    const std::regex filter = compile_filter(filter_regex);
+    std::vector<Target> selected;
+    for (const Target& target : config.targets) {
+        if (std::regex_search(target.name, filter)) {
+            selected.push_back(target);
+        }
+    }
+    return selected;
+}
+
+}  // namespace vmtest::config

@@ -1,0 +1,66 @@
+#include "config/targets_from_cli.hpp"
+
+namespace vmtest::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path resolve(const fs::path& cwd, const fs::path& path) {
+    return (path.is_relative() && !cwd.empty() ? cwd / path : path).lexically_normal();
+}
+
+}  // namespace
+
+Target make_oneliner_target(const CliOptions& options, const fs::path& cwd,
+                            const std::optional<fs::path>& kernel) {
+    if (!options.has_command()) {
+        throw UsageError(
+            "no command given: put the command after the options, or '-' for an interactive shell");
+    }
+    Target target;
+    if (kernel) {
+        target.kernel = resolve(cwd, *kernel);
+        target.name = kernel->filename().string();
+    }
+    if (target.name.empty()) {
+        target.name = "vmtest";
+    }
+    target.command = options.command();
+    target.base_dir = cwd;
+    // The command runs where the user typed it, as it would on the host.
+    target.workdir = cwd;
+    apply_overrides(target, options, cwd);
+    return target;
+}
+
+void apply_overrides(Target& target, const CliOptions& options, const fs::path& cwd) {
+    if (options.kargs && !target.is_image()) {
+        target.kernel_args = *options.kargs;
+    }
+    if (options.kvm_cpu_args) {
+        target.kvm_cpu_args = *options.kvm_cpu_args;
+    }
+    if (options.rootfs) {
+        target.rootfs = resolve(cwd, *options.rootfs);
+    }
+    if (options.arch) {
+        target.arch = *options.arch;
+    }
+    if (options.qemu_command) {
+        target.qemu_command = *options.qemu_command;
+    }
+    if (options.backend) {
+        target.backend = *options.backend;
+    }
+    if (options.share) {
+        target.share = *options.share;
+    }
+    if (options.runner) {
+        target.runner = *options.runner;
+    }
+    if (options.timeout) {
+        target.timeout = *options.timeout;
+    }
+}
+
+}  // namespace vmtest::config

@@ -1,0 +1,110 @@
+#include "plugin_host/plugin_instance.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace vmtest::plugin_host {
+
+// Owns the vmtest_host_api handed to the plugin; its address must stay
+// fixed for the instance's lifetime, hence the separate allocation.
+struct PluginInstance::Services {
+    vmtest_host_api api{};
+    HostCallbacks callbacks;
+    std::string label;
+
+    static void log(void* context, int level, const char* message) {
+        auto* self = static_cast<Services*>(context);
+        const auto text = fmt::format("{}: {}", self->label, message ? message : "");
+        switch (level) {
+        case VMTEST_LOG_ERROR:
+            spdlog::error(text);
+            break;
+        case VMTEST_LOG_WARN:
+            spdlog::warn(text);
+            break;
+        case VMTEST_LOG_INFO:
+            spdlog::info(text);
+            break;
+        default:
+            spdlog::debug(text);
+        }
+    }
+    static int should_stop(void* context) {
+        auto* self = static_cast<Services*>(context);
+        return self->callbacks.should_stop && self->callbacks.should_stop() ? 1 : 0;
+    }
+    static void output(void* context, int stream, const char* data, size_t size) {
+        auto* self = static_cast<Services*>(context);
+        if (self->callbacks.output && data) {
+            self->callbacks.output(static_cast<vmtest_stream>(stream), std::string_view(data, size));
+        }
+    }
+};
+
+PluginInstance::Reply::Reply(const PluginInstance& owner) : vmtest_reply{}, m_owner(owner) {
+    struct_size = sizeof(vmtest_reply);
+    host_data = this;
+    set_json = set_json_thunk;
+    set_error = set_error_thunk;
+}
+
+void PluginInstance::Reply::set_json_thunk(vmtest_reply* reply, const char* json) {
+    static_cast<Reply*>(reply)->m_json = json ? json : "";
+}
+
+void PluginInstance::Reply::set_error_thunk(vmtest_reply* reply, const char* message) {
+    static_cast<Reply*>(reply)->m_error = message ? message : "";
+}
+
+CallOutcome PluginInstance::Reply::outcome(vmtest_status status) const {
+    CallOutcome outcome;
+    outcome.status = status;
+    outcome.error = m_error;
+    if (status != VMTEST_OK && outcome.error.empty()) {
+        outcome.error = m_owner.label() + " failed without saying why (status " +
+                        std::to_string(status) + ")";
+    }
+    if (!m_json.empty()) {
+        try {
+            outcome.result = nlohmann::json::parse(m_json);
+        } catch (const nlohmann::json::exception& e) {
+            outcome.status = VMTEST_ERROR;
+            outcome.error = m_owner.label() + " replied invalid JSON: " + e.what();
+        }
+    }
+    return outcome;
+}
+
+PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library,
+                               const nlohmann::json& config, HostCallbacks callbacks)
+    : m_library(std::move(library)), m_services(std::make_unique<Services>()) {
+    m_services->callbacks = std::move(callbacks);
+    m_services->label = label();
+    m_services->api.struct_size = sizeof(vmtest_host_api);
+    m_services->api.context = m_services.get();
+    m_services->api.log = Services::log;
+    m_services->api.should_stop = Services::should_stop;
+    m_services->api.output = Services::output;
+
+    const auto& descriptor = m_library->descriptor();
+    const std::string text = config.dump();
+    Reply reply(*this);
+    const vmtest_status status =
+        descriptor.create(&m_services->api, text.c_str(), &m_handle, &reply);
+    if (status != VMTEST_OK || !m_handle) {
+        throw PluginError(status == VMTEST_OK ? VMTEST_ERROR : status,
+                          label() + ": " + reply.outcome(status).error);
+    }
+    m_ops = descriptor.ops;
+}
+
+PluginInstance::~PluginInstance() {
+    if (m_handle) {
+        m_library->descriptor().destroy(m_handle);
+    }
+}
+
+std::string PluginInstance::label() const {
+    return std::string(kind_name(m_library->kind())) + " " + m_library->name();
+}
+
+}  // namespace vmtest::plugin_host

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "plugin_host/plugin_library.hpp"
+#include "vmtest/sdk/plugin.h"
+
+namespace vmtest::plugin_host {
+
+// A plugin call that did not return VMTEST_OK; what() is the plugin's own
+// one-line message.
+class PluginError : public std::runtime_error {
+  public:
+    PluginError(vmtest_status status, const std::string& message)
+        : std::runtime_error(message), m_status(status) {}
+    vmtest_status status() const { return m_status; }
+
+  private:
+    vmtest_status m_status;
+};
+
+// What the host offers one instance (see vmtest_host_api). Unset callbacks
+// mean "never stop" and "drop output".
+struct HostCallbacks {
+    std::function<bool()> should_stop;
+    std::function<void(vmtest_stream, std::string_view)> output;
+};
+
+// The result of one call through a plugin's table.
+struct CallOutcome {
+    vmtest_status status = VMTEST_OK;
+    nlohmann::json result;  // null when the plugin replied no JSON
+    std::string error;
+};
+
+// One instance of a plugin: owns the plugin's handle, keeps its library
+// loaded, and turns calls through the C tables into C++ calls.
+class PluginInstance {
+  public:
+    PluginInstance(std::shared_ptr<PluginLibrary> library, const nlohmann::json& config,
+                   HostCallbacks callbacks);
+    ~PluginInstance();
+    PluginInstance(const PluginInstance&) = delete;
+    PluginInstance& operator=(const PluginInstance&) = delete;
+
+    const PluginLibrary& library() const { return *m_library; }
+    // "backend qemu-tcg", for messages.
+    std::string label() const;
+
+    // The kind-specific table (vmtest_backend_ops, ...).
+    template <typename Ops> const Ops& ops() const { return *static_cast<const Ops*>(m_ops); }
+
+    // Calls `function(handle, args..., reply)`. A function the plugin's
+    // (older, shorter) table does not have yields VMTEST_UNSUPPORTED.
+    template <typename Function, typename... Args>
+    CallOutcome invoke(Function function, Args... args) {
+        Reply reply(*this);
+        if (!function) {
+            return {VMTEST_UNSUPPORTED, nullptr, label() + " does not implement this call"};
+        }
+        const vmtest_status status = function(m_handle, args..., &reply);
+        return reply.outcome(status);
+    }
+
+    // invoke(), but anything other than VMTEST_OK throws PluginError.
+    template <typename Function, typename... Args>
+    nlohmann::json call(Function function, Args... args) {
+        CallOutcome outcome = invoke(function, args...);
+        if (outcome.status != VMTEST_OK) {
+            throw PluginError(outcome.status, outcome.error);
+        }
+        return std::move(outcome.result);
+    }
+
+  private:
+    // The host side of vmtest_reply: collects what the plugin sets.
+    class Reply : public vmtest_reply {
+      public:
+        explicit Reply(const PluginInstance& owner);
+        CallOutcome outcome(vmtest_status status) const;
+
+      private:
+        const PluginInstance& m_owner;
+        std::string m_json;
+        std::string m_error;
+        static void set_json_thunk(vmtest_reply* reply, const char* json);
+        static void set_error_thunk(vmtest_reply* reply, const char* message);
+    };
+    struct Services;
+
+    std::shared_ptr<PluginLibrary> m_library;
+    std::unique_ptr<Services> m_services;
+    vmtest_instance* m_handle = nullptr;
+    const void* m_ops = nullptr;
+};
+
+}  // namespace vmtest::plugin_host

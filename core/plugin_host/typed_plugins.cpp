@@ -1,0 +1,105 @@
+#include "plugin_host/typed_plugins.hpp"
+
+#include <cstddef>
+
+namespace vmtest::plugin_host {
+
+namespace {
+
+// A function of an ops table, or null when the plugin's table is older and
+// shorter than ours: tables only ever grow at the end.
+template <typename Ops, typename Function>
+Function entry(const Ops& ops, Function Ops::*member) {
+    const auto offset = reinterpret_cast<std::size_t>(&(static_cast<const Ops*>(nullptr)->*member));
+    return offset + sizeof(Function) <= ops.struct_size ? ops.*member : nullptr;
+}
+
+std::string dump(const nlohmann::json& value) { return value.dump(); }
+
+}  // namespace
+
+BackendPlugin::BackendPlugin(std::unique_ptr<PluginInstance> instance)
+    : m_instance(std::move(instance)), m_ops(m_instance->ops<vmtest_backend_ops>()) {}
+
+sdk::BackendDescription BackendPlugin::describe() {
+    return m_instance->call(entry(m_ops, &vmtest_backend_ops::describe))
+        .get<sdk::BackendDescription>();
+}
+
+std::optional<std::string> BackendPlugin::probe(const sdk::VmSpec& spec) {
+    const std::string text = dump(spec);
+    const auto outcome = m_instance->invoke(entry(m_ops, &vmtest_backend_ops::probe), text.c_str());
+    if (outcome.status == VMTEST_OK) {
+        return std::nullopt;
+    }
+    return outcome.error;
+}
+
+void BackendPlugin::start(const sdk::VmSpec& spec) {
+    const std::string text = dump(spec);
+    m_instance->call(entry(m_ops, &vmtest_backend_ops::start), text.c_str());
+}
+
+std::optional<sdk::VmExit> BackendPlugin::wait(std::chrono::milliseconds timeout) {
+    const auto outcome = m_instance->invoke(entry(m_ops, &vmtest_backend_ops::wait),
+                                            static_cast<int32_t>(timeout.count()));
+    if (outcome.status == VMTEST_TIMEOUT) {
+        return std::nullopt;
+    }
+    if (outcome.status != VMTEST_OK) {
+        throw PluginError(outcome.status, outcome.error);
+    }
+    return outcome.result.get<sdk::VmExit>();
+}
+
+void BackendPlugin::stop(std::chrono::milliseconds grace) {
+    m_instance->call(entry(m_ops, &vmtest_backend_ops::stop), static_cast<int32_t>(grace.count()));
+}
+
+SharePlugin::SharePlugin(std::unique_ptr<PluginInstance> instance)
+    : m_instance(std::move(instance)), m_ops(m_instance->ops<vmtest_share_ops>()) {}
+
+sdk::ShareDescription SharePlugin::describe() {
+    return m_instance->call(entry(m_ops, &vmtest_share_ops::describe))
+        .get<sdk::ShareDescription>();
+}
+
+sdk::PreparedShare SharePlugin::prepare(const std::vector<sdk::Export>& exports) {
+    const std::string text = dump(exports);
+    return m_instance->call(entry(m_ops, &vmtest_share_ops::prepare), text.c_str())
+        .get<sdk::PreparedShare>();
+}
+
+void SharePlugin::release() { m_instance->call(entry(m_ops, &vmtest_share_ops::release)); }
+
+RunnerPlugin::RunnerPlugin(std::unique_ptr<PluginInstance> instance)
+    : m_instance(std::move(instance)), m_ops(m_instance->ops<vmtest_runner_ops>()) {}
+
+sdk::RunnerDescription RunnerPlugin::describe() {
+    return m_instance->call(entry(m_ops, &vmtest_runner_ops::describe))
+        .get<sdk::RunnerDescription>();
+}
+
+void RunnerPlugin::connect(const std::vector<sdk::Channel>& channels) {
+    const std::string text = dump(channels);
+    m_instance->call(entry(m_ops, &vmtest_runner_ops::connect), text.c_str());
+}
+
+sdk::CommandResult RunnerPlugin::run(const sdk::Command& command) {
+    const std::string text = dump(command);
+    return m_instance->call(entry(m_ops, &vmtest_runner_ops::run), text.c_str())
+        .get<sdk::CommandResult>();
+}
+
+ReporterPlugin::ReporterPlugin(std::unique_ptr<PluginInstance> instance)
+    : m_instance(std::move(instance)), m_ops(m_instance->ops<vmtest_reporter_ops>()) {}
+
+void ReporterPlugin::event(const nlohmann::json& event) {
+    // Output may carry bytes that are not UTF-8; reporters get U+FFFD instead.
+    const std::string text = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    m_instance->call(entry(m_ops, &vmtest_reporter_ops::event), text.c_str());
+}
+
+void ReporterPlugin::finish() { m_instance->call(entry(m_ops, &vmtest_reporter_ops::finish)); }
+
+}  // namespace vmtest::plugin_host

@@ -1,0 +1,147 @@
+#include "run/events.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace vmtest::run {
+
+const char* stage_name(Stage stage) {
+    switch (stage) {
+    case Stage::preparing:
+        return "preparing";
+    case Stage::booting:
+        return "booting";
+    case Stage::connecting:
+        return "connecting";
+    case Stage::running:
+        return "running";
+    case Stage::stopping:
+        return "stopping";
+    }
+    return "unknown";
+}
+
+const char* stage_label(Stage stage) {
+    switch (stage) {
+    case Stage::preparing:
+        return "Preparing";
+    case Stage::booting:
+        return "Booting";
+    case Stage::connecting:
+        return "Setting up VM";
+    case Stage::running:
+        return "Running command";
+    case Stage::stopping:
+        return "Shutting down";
+    }
+    return "unknown";
+}
+
+const char* outcome_name(Outcome outcome) {
+    switch (outcome) {
+    case Outcome::pass:
+        return "pass";
+    case Outcome::fail:
+        return "fail";
+    case Outcome::error:
+        return "error";
+    case Outcome::not_run:
+        return "not_run";
+    }
+    return "error";
+}
+
+void EventBus::add(std::unique_ptr<plugin_host::ReporterPlugin> reporter) {
+    m_reporters.push_back(std::move(reporter));
+}
+
+void EventBus::publish(const nlohmann::json& event) {
+    for (auto it = m_reporters.begin(); it != m_reporters.end();) {
+        try {
+            (*it)->event(event);
+            ++it;
+        } catch (const std::exception& e) {
+            spdlog::error("{} failed and is dropped: {}", (*it)->instance().label(), e.what());
+            it = m_reporters.erase(it);
+        }
+    }
+}
+
+void EventBus::run_started(const std::vector<std::string>& targets) {
+    publish({{"type", "run_started"}, {"targets", targets}});
+}
+
+void EventBus::target_started(const std::string& target, std::size_t index) {
+    publish({{"type", "target_started"}, {"target", target}, {"index", index}});
+}
+
+void EventBus::stage(const std::string& target, Stage stage) {
+    publish({{"type", "stage"},
+             {"target", target},
+             {"stage", stage_name(stage)},
+             {"label", stage_label(stage)}});
+}
+
+void EventBus::output(const std::string& target, vmtest_stream stream, std::string_view data) {
+    publish({{"type", "output"},
+             {"target", target},
+             {"stream", stream == VMTEST_STREAM_STDERR ? "stderr" : "stdout"},
+             {"data", std::string(data)}});
+}
+
+void EventBus::target_finished(const TargetResult& result) {
+    nlohmann::json event{{"type", "target_finished"},
+                         {"target", result.name},
+                         {"result", outcome_name(result.outcome)},
+                         {"duration_s", result.duration_s},
+                         {"boot_log", result.boot_log},
+                         {"boot_log_tail", result.boot_log_tail}};
+    if (result.outcome == Outcome::pass || result.outcome == Outcome::fail) {
+        event["exit_code"] = result.exit_code;
+        if (result.signal) {
+            event["signal"] = result.signal;
+        }
+    }
+    if (!result.error.empty()) {
+        event["error"] = result.error;
+    }
+    publish(event);
+}
+
+void EventBus::run_finished(const std::vector<TargetResult>& results, bool interrupted) {
+    int passed = 0, failed = 0, errors = 0, not_run = 0;
+    for (const auto& result : results) {
+        switch (result.outcome) {
+        case Outcome::pass:
+            ++passed;
+            break;
+        case Outcome::fail:
+            ++failed;
+            break;
+        case Outcome::error:
+            ++errors;
+            break;
+        case Outcome::not_run:
+            ++not_run;
+            break;
+        }
+    }
+    publish({{"type", "run_finished"},
+             {"passed", passed},
+             {"failed", failed},
+             {"errors", errors},
+             {"not_run", not_run},
+             {"interrupted", interrupted}});
+}
+
+void EventBus::finish() {
+    for (auto& reporter : m_reporters) {
+        try {
+            reporter->finish();
+        } catch (const std::exception& e) {
+            spdlog::error("{} could not finish its report: {}", reporter->instance().label(),
+                          e.what());
+        }
+    }
+}
+
+}  // namespace vmtest::run

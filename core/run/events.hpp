@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "plugin_host/typed_plugins.hpp"
+
+namespace vmtest::run {
+
+// The stages a target goes through, in order, as reporters see them.
+enum class Stage { preparing, booting, connecting, running, stopping };
+const char* stage_name(Stage stage);   // "booting"
+const char* stage_label(Stage stage);  // "Booting"
+
+// How a target ended. `error` is an infrastructure failure (the VM did not
+// boot, timed out, panicked), as opposed to `fail`, the command's own
+// nonzero exit.
+enum class Outcome { pass, fail, error, not_run };
+const char* outcome_name(Outcome outcome);
+
+struct TargetResult {
+    std::string name;
+    Outcome outcome = Outcome::not_run;
+    int exit_code = 0;
+    int signal = 0;
+    std::string error;        // one line, for `error` outcomes
+    bool timed_out = false;   // an `error` because a deadline passed
+    double duration_s = 0;
+    std::string boot_log;     // where the guest's console log was saved
+    std::vector<std::string> boot_log_tail;  // shown on infrastructure errors
+};
+
+// Fans run events out to every reporter. Events are JSON documents (schema
+// in sdk/README.md); a reporter that fails is reported once and dropped, so
+// one broken reporter cannot stop the run or the others.
+class EventBus {
+  public:
+    void add(std::unique_ptr<plugin_host::ReporterPlugin> reporter);
+
+    void run_started(const std::vector<std::string>& targets);
+    void target_started(const std::string& target, std::size_t index);
+    void stage(const std::string& target, Stage stage);
+    void output(const std::string& target, vmtest_stream stream, std::string_view data);
+    void target_finished(const TargetResult& result);
+    void run_finished(const std::vector<TargetResult>& results, bool interrupted);
+    // Lets every reporter flush and close its report.
+    void finish();
+
+  private:
+    void publish(const nlohmann::json& event);
+
+    std::vector<std::unique_ptr<plugin_host::ReporterPlugin>> m_reporters;
+};
+
+}  // namespace vmtest::run

@@ -1,0 +1,98 @@
+#include "run/guest_plan.hpp"
+
+#include <stdexcept>
+
+namespace vmtest::run {
+
+namespace {
+
+const sdk::GuestMount& mount_for(const std::vector<sdk::GuestMount>& mounts, const std::string& tag) {
+    for (const auto& mount : mounts) {
+        if (mount.tag == tag) {
+            return mount;
+        }
+    }
+    throw std::runtime_error("the share plugin gave no guest mount for export '" + tag + "'");
+}
+
+std::string mount_tag(std::size_t index) { return "vmtest_mount" + std::to_string(index); }
+
+}  // namespace
+
+std::vector<sdk::Export> exports_for(const config::Target& target) {
+    std::vector<sdk::Export> exports;
+    exports.push_back({k_root_tag, target.rootfs.string(), target.root_writable});
+    exports.push_back({k_project_tag, target.base_dir.string(), true});
+    for (std::size_t i = 0; i < target.vm.mounts.size(); ++i) {
+        const auto& mount = target.vm.mounts[i];
+        exports.push_back({mount_tag(i), mount.host_path.string(), mount.writable});
+    }
+    return exports;
+}
+
+std::vector<std::string> base_guest_modules(const config::Target& target) {
+    std::vector<std::string> modules{"virtio_pci", "virtio_console"};
+    if (!target.root_writable) {
+        modules.push_back("overlay");
+    }
+    return modules;
+}
+
+boot::InitConfig init_config_for(const config::Target& target,
+                                 const std::vector<sdk::GuestMount>& mounts,
+                                 const sdk::RunnerDescription& runner,
+                                 const std::vector<std::string>& modules,
+                                 const std::vector<std::string>& hints, bool debug) {
+    boot::InitConfig init;
+    init.log_level = debug ? boot::InitLogLevel::debug : boot::InitLogLevel::quiet;
+    init.hostname = "vmtest";
+    init.modules = modules;
+    init.hints = hints;
+
+    const auto& root = mount_for(mounts, k_root_tag);
+    init.root = boot::InitRootMount{root.fstype, root.source, root.options, !target.root_writable};
+
+    const auto& project = mount_for(mounts, k_project_tag);
+    const std::string guest_base{config::k_guest_base_dir};
+    init.mounts.push_back({project.fstype, project.source, guest_base, project.options, false});
+    // Also at its own host path, so paths printed or baked in by the
+    // project's tools (and the one-liner's cwd) work unchanged in the guest.
+    // Not over "/" itself, which would hide the whole root.
+    if (target.base_dir != "/" && target.base_dir.string() != guest_base) {
+        init.binds.push_back({guest_base, target.base_dir.string()});
+    }
+    for (std::size_t i = 0; i < target.vm.mounts.size(); ++i) {
+        const auto& wanted = target.vm.mounts[i];
+        const auto& mount = mount_for(mounts, mount_tag(i));
+        init.mounts.push_back(
+            {mount.fstype, mount.source, wanted.guest_path, mount.options, !wanted.writable});
+    }
+
+    init.ports = runner.channels;
+    init.ports.push_back(k_control_port);
+    init.agent_candidates = runner.guest_agent.candidates;
+    init.agent_args = runner.guest_agent.argv;
+    init.control_port = k_control_port;
+    return init;
+}
+
+std::string kernel_command_line(const config::Target& target) {
+    // rdinit: our init is /init of the initramfs. panic=-1 reboots at once on
+    // a panic, and QEMU's -no-reboot turns that into an exit.
+    std::string cmdline = "console=ttyS0 panic=-1 rdinit=/init";
+    if (!target.kernel_args.empty()) {
+        cmdline += " " + target.kernel_args;
+    }
+    return cmdline;
+}
+
+sdk::Command command_for(const config::Target& target, const std::vector<std::string>& environment) {
+    sdk::Command command;
+    const bool has_bash = std::filesystem::exists(target.rootfs / "bin/bash");
+    command.argv = {has_bash ? "/bin/bash" : "/bin/sh", "-c", target.command};
+    command.env = environment;
+    command.cwd = target.workdir ? target.workdir->string() : std::string(config::k_guest_base_dir);
+    return command;
+}
+
+}  // namespace vmtest::run

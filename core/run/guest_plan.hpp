@@ -1,0 +1,46 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "boot/init_config.hpp"
+#include "config/target.hpp"
+#include "vmtest/sdk/types.hpp"
+
+namespace vmtest::run {
+
+// Names the guest side and the host side agree on.
+inline constexpr const char* k_root_tag = "vmtest_root";
+inline constexpr const char* k_project_tag = "vmtest_project";
+inline constexpr const char* k_control_port = "org.vmtest.control";
+
+// The host directories a target exports: its root (read-only unless
+// root_writable), the project directory (read-write, at /mnt/vmtest) and
+// each vm.mounts entry, in that order.
+std::vector<sdk::Export> exports_for(const config::Target& target);
+
+// What the guest's init does for this target, given how the share mounts
+// each export and what the runner's agent needs. `modules` are initramfs
+// paths in load order.
+boot::InitConfig init_config_for(const config::Target& target,
+                                 const std::vector<sdk::GuestMount>& mounts,
+                                 const sdk::RunnerDescription& runner,
+                                 const std::vector<std::string>& modules,
+                                 const std::vector<std::string>& hints, bool debug);
+
+// The kernel modules the guest needs before it can mount its root, besides
+// the share's own: virtio PCI transport, virtio-serial for the channels,
+// overlayfs for a read-only root with writes in RAM.
+std::vector<std::string> base_guest_modules(const config::Target& target);
+
+// The kernel command line: console on the serial port (the boot log), no
+// reboot after a panic (QEMU exits, vmtest notices at once), then the
+// user's kernel_args last so they can override ours.
+std::string kernel_command_line(const config::Target& target);
+
+// argv and environment of the target's command: `bash -c` (or `sh -c` when
+// the guest has no bash) with the host's environment.
+sdk::Command command_for(const config::Target& target, const std::vector<std::string>& environment);
+
+}  // namespace vmtest::run

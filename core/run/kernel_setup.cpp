@@ -1,0 +1,53 @@
+#include "run/kernel_setup.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "boot/initramfs_builder.hpp"
+#include "boot/kernel_image.hpp"
+#include "boot/module_resolver.hpp"
+
+namespace vmtest::run {
+
+KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::string>& wanted,
+                           const std::filesystem::path& cache_dir) {
+    const auto& kernel_path = *target.kernel;
+    if (!std::filesystem::is_regular_file(kernel_path)) {
+        throw std::runtime_error("kernel " + kernel_path.string() + " does not exist");
+    }
+    KernelSetup setup;
+    const auto image = boot::inspect(kernel_path);
+    setup.release = image.release;
+    setup.boot_kernel = kernel_path;
+    if (auto vmlinux = boot::extract_pvh_vmlinux(image, cache_dir)) {
+        setup.boot_kernel = *vmlinux;
+    }
+    spdlog::debug("kernel {}: release '{}', booting {}", kernel_path.string(), setup.release,
+                  setup.boot_kernel.string());
+    if (setup.release.empty()) {
+        setup.hints.push_back("could not read the kernel release from " + kernel_path.string() +
+                              ", so no modules were loaded");
+        return setup;
+    }
+    const std::vector<std::filesystem::path> candidates{
+        target.rootfs / "lib/modules" / setup.release,
+        std::filesystem::path("/lib/modules") / setup.release};
+    const auto resolution = boot::resolve_modules(wanted, candidates, setup.release);
+    setup.modules = resolution.modules;
+    if (!resolution.modules_dir_found) {
+        std::string searched;
+        for (const auto& dir : candidates) {
+            searched += (searched.empty() ? "" : " and ") + dir.lexically_normal().string();
+        }
+        setup.hints.push_back("kernel " + setup.release + " has no modules in " + searched +
+                              "; it needs virtio, 9p and overlay built in, or its modules installed");
+    }
+    return setup;
+}
+
+void write_initramfs(const KernelSetup& kernel, boot::InitConfig init,
+                     const std::filesystem::path& cache_dir, const std::filesystem::path& output) {
+    init.modules = boot::initramfs_module_paths(kernel.modules);
+    boot::InitramfsBuilder().build(init, kernel.modules, cache_dir, output);
+}
+
+}  // namespace vmtest::run

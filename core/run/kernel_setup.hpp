@@ -1,0 +1,32 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "boot/init_config.hpp"
+#include "config/target.hpp"
+
+namespace vmtest::run {
+
+// What booting a target's kernel takes, worked out on the host.
+struct KernelSetup {
+    std::filesystem::path boot_kernel;  // the image QEMU boots (maybe an extracted vmlinux)
+    std::string release;                // read from the image itself
+    std::vector<std::filesystem::path> modules;  // host files, in load order
+    std::vector<std::string> hints;     // said by init if mounting the root fails
+};
+
+// Reads the kernel's release from the image, prefers its extracted PVH
+// vmlinux (cached; boots without the slow in-guest decompression), and
+// finds `wanted` modules with their dependencies in the target's rootfs or
+// the host's /lib/modules/<release>.
+KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::string>& wanted,
+                           const std::filesystem::path& cache_dir);
+
+// Writes the initramfs for `init` (whose module list is filled in here) to
+// `output`; the part that only depends on init and modules is cached.
+void write_initramfs(const KernelSetup& kernel, boot::InitConfig init,
+                     const std::filesystem::path& cache_dir, const std::filesystem::path& output);
+
+}  // namespace vmtest::run

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "plugin_host/typed_plugins.hpp"
+
+namespace vmtest::run {
+
+// Decides when to stop waiting on a guest: the user interrupted, a deadline
+// passed, the guest kernel panicked, the guest's init gave up, or the VM
+// exited. Every wait in a target (the runner's handshake, the command) polls
+// it through vmtest_host_api.should_stop, so none of them can hang on a VM
+// that is already gone.
+class VmWatch {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    VmWatch(plugin_host::BackendPlugin& backend, std::filesystem::path console_log);
+
+    // The phase being waited for and its deadline, for the message.
+    void set_deadline(Clock::time_point deadline, std::string what);
+
+    // Why to stop now; nullopt to go on. Cheap enough to call often.
+    std::optional<std::string> stop_reason();
+
+    // The reason recorded by the last stop_reason() that returned one.
+    const std::optional<std::string>& reason() const { return m_reason; }
+    bool vm_exited() const { return m_exit.has_value(); }
+    bool timed_out() const { return m_timed_out; }
+    bool interrupted() const { return m_interrupted; }
+
+  private:
+    std::optional<std::string> check();
+    std::optional<std::string> scan_console();
+
+    plugin_host::BackendPlugin& m_backend;
+    std::filesystem::path m_console_log;
+    std::uintmax_t m_scanned = 0;
+    std::string m_partial_line;
+    Clock::time_point m_deadline = Clock::time_point::max();
+    std::string m_deadline_what;
+    Clock::time_point m_next_check{};
+    std::optional<sdk::VmExit> m_exit;
+    std::optional<std::string> m_reason;
+    std::optional<std::string> m_console_problem;
+    bool m_timed_out = false;
+    bool m_interrupted = false;
+};
+
+}  // namespace vmtest::run

@@ -1,0 +1,177 @@
+#include "kvm_probe.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <thread>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "qemu_command_line.hpp"
+#include "util/child_process.hpp"
+#include "util/text_file.hpp"
+
+namespace vmtest::qemu {
+
+namespace {
+
+std::optional<std::string> check_device() {
+    const int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        return std::string("cannot open /dev/kvm: ") + std::strerror(errno);
+    }
+    const int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+    close(fd);
+    if (version != KVM_API_VERSION) {
+        return "/dev/kvm has API version " + std::to_string(version) + ", expected " +
+               std::to_string(KVM_API_VERSION);
+    }
+    return std::nullopt;
+}
+
+std::string resolve_in_path(const std::string& binary) {
+    if (binary.find('/') != std::string::npos) {
+        return binary;
+    }
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/bin:/bin";
+    for (std::size_t start = 0; start <= dirs.size();) {
+        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+        const std::string candidate = dirs.substr(start, end - start) + "/" + binary;
+        if (access(candidate.c_str(), X_OK) == 0) {
+            return candidate;
+        }
+        start = end + 1;
+    }
+    return binary;
+}
+
+// Everything the verdict depends on; a change to any of it re-probes.
+nlohmann::json verdict_key(const sdk::VmSpec& spec) {
+    utsname host{};
+    uname(&host);
+    const std::string binary = resolve_in_path(
+        spec.qemu_command.empty() ? default_qemu_binary(spec.arch) : spec.qemu_command);
+    struct stat info {};
+    stat(binary.c_str(), &info);
+    return {{"host_kernel", std::string(host.release) + " " + host.version},
+            {"qemu", binary},
+            {"qemu_size", info.st_size},
+            {"qemu_mtime", info.st_mtime},
+            {"kvm_cpu_args", spec.kvm_cpu_args}};
+}
+
+std::filesystem::path verdict_file(const sdk::VmSpec& spec) {
+    return std::filesystem::path(spec.cache_dir) / "kvm-verdict.json";
+}
+
+std::optional<nlohmann::json> cached_verdict(const sdk::VmSpec& spec, const nlohmann::json& key) {
+    try {
+        std::ifstream in(verdict_file(spec));
+        if (!in) {
+            return std::nullopt;
+        }
+        const auto stored = nlohmann::json::parse(in);
+        if (stored.at("key") == key) {
+            return stored;
+        }
+    } catch (const std::exception&) {
+        // A damaged cache entry is just a miss.
+    }
+    return std::nullopt;
+}
+
+void store_verdict(const sdk::VmSpec& spec, const nlohmann::json& key,
+                   const std::optional<std::string>& failure) {
+    if (spec.cache_dir.empty()) {
+        return;
+    }
+    const auto file = verdict_file(spec);
+    const auto temp = file.string() + ".tmp." + std::to_string(getpid());
+    {
+        std::ofstream out(temp);
+        out << nlohmann::json{{"key", key}, {"usable", !failure}, {"reason", failure.value_or("")}}
+                   .dump(2);
+    }
+    std::error_code ignored;
+    std::filesystem::rename(temp, file, ignored);
+}
+
+std::optional<std::string> boot_probe(const sdk::Host& host, const sdk::VmSpec& spec,
+                                      std::chrono::milliseconds deadline) {
+    const std::filesystem::path dir = spec.runtime_dir;
+    sdk::VmSpec probe;
+    probe.arch = spec.arch;
+    probe.kernel = spec.kernel;
+    probe.qemu_command = spec.qemu_command;
+    probe.kvm_cpu_args = spec.kvm_cpu_args;
+    probe.cpus = 1;
+    probe.memory = "256M";
+    probe.console_log = (dir / "kvm-probe.console").string();
+    // No root: the kernel panics right after booting and QEMU exits.
+    probe.cmdline = "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 rdinit=/vmtest-no-init";
+    auto argv = qemu_command_line(probe, Accelerator::kvm, {dir / "kvm-probe.qmp"});
+    const auto stderr_file = dir / "kvm-probe.stderr";
+    util::ChildProcess qemu({argv, std::nullopt, stderr_file});
+
+    const auto give_up = std::chrono::steady_clock::now() + deadline;
+    std::optional<std::string> failure;
+    while (true) {
+        if (util::read_text_file(probe.console_log).find("Linux version") != std::string::npos) {
+            break;  // the guest runs kernel code: KVM works
+        }
+        if (auto exit = qemu.poll()) {
+            const auto lines = util::last_lines(util::read_text_file(stderr_file), 1);
+            failure = "QEMU exited with status " + std::to_string(exit->exit_code) +
+                      " under KVM" + (lines.empty() ? "" : ": " + lines.front());
+            break;
+        }
+        if (host.should_stop()) {
+            throw sdk::cancelled("KVM probe interrupted");
+        }
+        if (std::chrono::steady_clock::now() >= give_up) {
+            failure = "a KVM guest printed nothing in " +
+                      std::to_string(deadline.count() / 1000.0).substr(0, 3) +
+                      " s (broken nested virtualization?)";
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    qemu.terminate(std::chrono::milliseconds(500));
+    return failure;
+}
+
+}  // namespace
+
+std::optional<std::string> probe_kvm(const sdk::Host& host, const sdk::VmSpec& spec,
+                                     std::chrono::milliseconds deadline) {
+    if (auto failure = check_device()) {
+        return failure;
+    }
+    const auto key = verdict_key(spec);
+    if (auto stored = cached_verdict(spec, key)) {
+        host.debug("KVM verdict from cache: " + stored->dump());
+        if (stored->value("usable", false)) {
+            return std::nullopt;
+        }
+        return stored->value("reason", "KVM unusable") + " (cached verdict; delete " +
+               verdict_file(spec).string() + " to probe again)";
+    }
+    const auto started = std::chrono::steady_clock::now();
+    auto failure = boot_probe(host, spec, deadline);
+    host.debug("KVM probe took " +
+               std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count()) +
+               " ms: " + failure.value_or("usable"));
+    store_verdict(spec, key, failure);
+    return failure;
+}
+
+}  // namespace vmtest::qemu

@@ -1,0 +1,111 @@
+#include "qemu_backend.hpp"
+
+#include <unistd.h>
+
+#include "kvm_probe.hpp"
+#include "util/text_file.hpp"
+
+namespace vmtest::qemu {
+
+namespace {
+
+bool in_path(const std::string& binary) {
+    if (binary.find('/') != std::string::npos) {
+        return access(binary.c_str(), X_OK) == 0;
+    }
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/bin:/bin";
+    for (std::size_t start = 0; start <= dirs.size();) {
+        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+        if (access((dirs.substr(start, end - start) + "/" + binary).c_str(), X_OK) == 0) {
+            return true;
+        }
+        start = end + 1;
+    }
+    return false;
+}
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+        text.pop_back();
+    }
+    return text;
+}
+
+}  // namespace
+
+QemuBackend::QemuBackend(sdk::Host host, const nlohmann::json& config, Accelerator accelerator)
+    : m_host(host), m_accelerator(accelerator),
+      m_probe_timeout(config.value("probe_timeout_ms", 5000)) {}
+
+QemuBackend::~QemuBackend() {
+    if (m_qemu) {
+        m_qemu->terminate(std::chrono::milliseconds(1000));
+    }
+}
+
+sdk::BackendDescription QemuBackend::describe() {
+    // Software emulation boots a kernel many times slower than KVM, and a
+    // debug kernel takes a minute even under KVM.
+    return {supported_attachments(), m_accelerator == Accelerator::kvm ? 120 : 600};
+}
+
+void QemuBackend::probe(const sdk::VmSpec& spec) {
+    const std::string binary =
+        spec.qemu_command.empty() ? default_qemu_binary(spec.arch) : spec.qemu_command;
+    if (!in_path(binary)) {
+        throw sdk::unsupported(binary + " not found (install qemu-system-x86)");
+    }
+    if (m_accelerator == Accelerator::kvm) {
+        if (auto failure = probe_kvm(m_host, spec, m_probe_timeout)) {
+            throw sdk::unsupported(*failure);
+        }
+    }
+}
+
+void QemuBackend::start(const sdk::VmSpec& spec) {
+    if (m_qemu) {
+        throw sdk::Error("this backend instance already runs a VM");
+    }
+    const std::filesystem::path dir = spec.runtime_dir;
+    m_stderr_file = dir / "qemu.stderr";
+    m_qmp_socket = dir / "qmp.sock";
+    const auto argv = qemu_command_line(spec, m_accelerator, {m_qmp_socket});
+    std::string line;
+    for (const auto& arg : argv) {
+        line += (line.empty() ? "" : " ") + arg;
+    }
+    m_host.debug("starting " + line);
+    m_qemu = std::make_unique<util::ChildProcess>(
+        util::SpawnOptions{argv, dir / "qemu.stdout", m_stderr_file});
+}
+
+sdk::VmExit QemuBackend::exit_of(const util::ChildExit& exit) const {
+    sdk::VmExit result;
+    result.exit_code = exit.exit_code;
+    result.detail = trimmed(util::read_text_file(m_stderr_file));
+    return result;
+}
+
+std::optional<sdk::VmExit> QemuBackend::wait(std::chrono::milliseconds timeout) {
+    if (!m_qemu) {
+        throw sdk::Error("no VM was started");
+    }
+    const auto exit = timeout.count() < 0
+                          ? m_qemu->wait_for(std::chrono::hours(24 * 365))
+                          : m_qemu->wait_for(timeout);
+    if (!exit) {
+        return std::nullopt;
+    }
+    return exit_of(*exit);
+}
+
+void QemuBackend::stop(std::chrono::milliseconds grace) {
+    if (!m_qemu || m_qemu->poll()) {
+        return;
+    }
+    // QEMU treats SIGTERM like a QMP "quit": it stops the guest and exits.
+    m_qemu->terminate(grace);
+}
+
+}  // namespace vmtest::qemu

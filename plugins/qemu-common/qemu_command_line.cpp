@@ -1,0 +1,141 @@
+#include "qemu_command_line.hpp"
+
+#include <sstream>
+
+#include "vmtest/sdk/plugin.hpp"
+
+namespace vmtest::qemu {
+
+namespace {
+
+// Splits kvm_cpu_args the way a shell would split unquoted words; upstream
+// vmtest takes it as one string ("-cpu host,pmu=off" or "host,pmu=off").
+std::vector<std::string> split_words(const std::string& text) {
+    std::istringstream in(text);
+    std::vector<std::string> words;
+    for (std::string word; in >> word;) {
+        words.push_back(word);
+    }
+    return words;
+}
+
+// QEMU option values are comma-separated; a comma inside a value is doubled.
+std::string escaped(const std::string& value) {
+    std::string out;
+    for (char c : value) {
+        out += c;
+        if (c == ',') {
+            out += ',';
+        }
+    }
+    return out;
+}
+
+void add(std::vector<std::string>& argv, std::initializer_list<std::string> words) {
+    argv.insert(argv.end(), words);
+}
+
+void add_cpu(std::vector<std::string>& argv, const sdk::VmSpec& spec, Accelerator accelerator) {
+    if (accelerator == Accelerator::tcg) {
+        // "max" gives the guest every feature TCG emulates (eBPF JITs and
+        // selftests probe CPU features).
+        add(argv, {"-accel", spec.cpus > 1 ? "tcg,thread=multi" : "tcg", "-cpu", "max"});
+        return;
+    }
+    add(argv, {"-accel", "kvm"});
+    auto words = split_words(spec.kvm_cpu_args);
+    if (words.empty()) {
+        add(argv, {"-cpu", "host"});
+    } else if (words.front().starts_with("-")) {
+        argv.insert(argv.end(), words.begin(), words.end());  // full QEMU arguments
+    } else {
+        add(argv, {"-cpu", spec.kvm_cpu_args});  // just the -cpu value
+    }
+}
+
+void add_attachment(std::vector<std::string>& argv, const sdk::Attachment& a, std::size_t index,
+                    const sdk::VmSpec& spec) {
+    const std::string id = "share" + std::to_string(index);
+    if (a.type == "9p") {
+        // multidevs=remap: the host root spans several filesystems, whose
+        // inode numbers would otherwise collide in the guest.
+        add(argv, {"-fsdev", "local,id=" + id + ",path=" + escaped(a.path) +
+                                 ",security_model=none,multidevs=remap" +
+                                 (a.readonly ? ",readonly=on" : ""),
+                   "-device", "virtio-9p-pci,fsdev=" + id + ",mount_tag=" + a.tag});
+    } else if (a.type == "vhost-user-fs") {
+        add(argv, {"-chardev", "socket,id=" + id + ",path=" + escaped(a.socket), "-device",
+                   "vhost-user-fs-pci,chardev=" + id + ",tag=" + a.tag});
+    } else {
+        throw sdk::unsupported("QEMU cannot attach a share of type '" + a.type +
+                               "' (supported: 9p, vhost-user-fs)");
+    }
+    (void)spec;
+}
+
+bool needs_shared_memory(const sdk::VmSpec& spec) {
+    for (const auto& a : spec.attachments) {
+        if (a.type == "vhost-user-fs") {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::vector<std::string> supported_attachments() { return {"9p", "vhost-user-fs"}; }
+
+std::string default_qemu_binary(const std::string& arch) { return "qemu-system-" + arch; }
+
+std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator accelerator,
+                                           const QemuFiles& files) {
+    if (spec.arch != "x86_64") {
+        throw sdk::unsupported("arch '" + spec.arch + "' is not supported yet (only x86_64)");
+    }
+    if (spec.kernel.empty()) {
+        throw sdk::unsupported("booting disk images is not supported yet; give a kernel");
+    }
+    std::vector<std::string> argv{spec.qemu_command.empty() ? default_qemu_binary(spec.arch)
+                                                            : spec.qemu_command};
+    // No default devices or user config: the VM has exactly what is listed
+    // here, the same on every host.
+    add(argv, {"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"});
+    add(argv, {"-machine", "q35"});
+    add_cpu(argv, spec, accelerator);
+    add(argv, {"-smp", std::to_string(spec.cpus), "-m", spec.memory});
+    if (needs_shared_memory(spec)) {
+        // vhost-user devices map guest RAM into the helper process.
+        add(argv, {"-object", "memory-backend-memfd,id=mem,share=on,size=" + spec.memory, "-numa",
+                   "node,memdev=mem"});
+    }
+    if (spec.uefi || !spec.bios.empty()) {
+        add(argv, {"-bios", spec.bios.empty() ? "/usr/share/ovmf/OVMF.fd" : spec.bios});
+    }
+    add(argv, {"-kernel", spec.kernel, "-append", spec.cmdline});
+    if (!spec.initrd.empty()) {
+        add(argv, {"-initrd", spec.initrd});
+    }
+    add(argv, {"-chardev", "file,id=console,path=" + escaped(spec.console_log), "-serial", "chardev:console"});
+    if (!spec.channels.empty()) {
+        add(argv, {"-device", "virtio-serial-pci,id=vmtest-serial"});
+        for (std::size_t i = 0; i < spec.channels.size(); ++i) {
+            const auto& channel = spec.channels[i];
+            const std::string id = "channel" + std::to_string(i);
+            // server=on,wait=off: QEMU listens and boots at once; the runner
+            // connects whenever it is ready.
+            add(argv, {"-chardev", "socket,id=" + id + ",path=" + escaped(channel.socket) +
+                                       ",server=on,wait=off",
+                       "-device", "virtserialport,bus=vmtest-serial.0,chardev=" + id +
+                                      ",name=" + channel.name});
+        }
+    }
+    for (std::size_t i = 0; i < spec.attachments.size(); ++i) {
+        add_attachment(argv, spec.attachments[i], i, spec);
+    }
+    add(argv, {"-qmp", "unix:" + escaped(files.qmp_socket.string()) + ",server=on,wait=off"});
+    argv.insert(argv.end(), spec.extra_args.begin(), spec.extra_args.end());
+    return argv;
+}
+
+}  // namespace vmtest::qemu

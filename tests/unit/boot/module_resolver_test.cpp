@@ -1,0 +1,128 @@
+#include "boot/boot_error.hpp"
+#include "boot/module_resolver.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace vmtest::boot {
+namespace {
+
+class ModuleResolverTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_modules = m_dir.path() / "lib/modules/6.9.0-test";
+        // Dependencies are listed deepest last, like depmod does.
+        test::write_text(m_modules / "modules.dep",
+                         "kernel/drivers/virtio/virtio_ring.ko:\n"
+                         "kernel/drivers/virtio/virtio.ko: kernel/drivers/virtio/virtio_ring.ko\n"
+                         "kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio_pci_modern_dev.ko "
+                         "kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+                         "kernel/drivers/virtio/virtio_pci_modern_dev.ko:\n"
+                         "kernel/net/9p/9pnet.ko.xz:\n"
+                         "kernel/net/9p/9pnet_virtio.ko.zst: kernel/net/9p/9pnet.ko.xz "
+                         "kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n"
+                         "kernel/fs/fuse/virtio-fs.ko.gz: kernel/drivers/virtio/virtio.ko "
+                         "kernel/drivers/virtio/virtio_ring.ko\n");
+        test::write_text(m_modules / "modules.builtin",
+                         "kernel/fs/overlayfs/overlay.ko\nkernel/fs/9p/9p.ko\n");
+    }
+
+    std::vector<std::string> names(const ModuleResolution& resolution) {
+        std::vector<std::string> result;
+        for (const auto& path : resolution.modules) {
+            EXPECT_EQ(path.string().rfind(m_modules.string(), 0), 0U) << path;
+            result.push_back(path.filename().string());
+        }
+        return result;
+    }
+
+    test::TempDir m_dir;
+    std::filesystem::path m_modules;
+};
+
+TEST_F(ModuleResolverTest, ResolvesDependenciesFirstWithoutDuplicates) {
+    auto resolution = resolve_modules({"virtio_pci", "9pnet-virtio", "virtio_fs", "9p", "overlay"},
+                                      {m_dir.path() / "missing", m_modules}, "6.9.0-test");
+    EXPECT_TRUE(resolution.modules_dir_found);
+    EXPECT_EQ(resolution.modules_dir, m_modules);
+    EXPECT_EQ(names(resolution),
+              (std::vector<std::string>{"virtio_ring.ko", "virtio.ko", "virtio_pci_modern_dev.ko",
+                                        "virtio_pci.ko", "9pnet.ko.xz", "9pnet_virtio.ko.zst",
+                                        "virtio-fs.ko.gz"}));
+    EXPECT_EQ(resolution.builtin, (std::vector<std::string>{"9p", "overlay"}));
+}
+
+TEST_F(ModuleResolverTest, FirstExistingCandidateWins) {
+    auto other = m_dir.path() / "other";
+    test::write_text(other / "modules.dep", "kernel/a/virtio.ko:\n");
+    auto resolution = resolve_modules({"virtio"}, {other, m_modules}, "6.9.0-test");
+    EXPECT_EQ(resolution.modules_dir, other);
+    ASSERT_EQ(resolution.modules.size(), 1U);
+    EXPECT_EQ(resolution.modules[0], other / "kernel/a/virtio.ko");
+}
+
+TEST_F(ModuleResolverTest, NoModulesDirectoryIsNotAnError) {
+    auto resolution = resolve_modules({"virtio_pci"}, {m_dir.path() / "none"}, "6.9.0-test");
+    EXPECT_FALSE(resolution.modules_dir_found);
+    EXPECT_TRUE(resolution.modules.empty());
+}
+
+TEST_F(ModuleResolverTest, MissingModuleThrowsOneClearLine) {
+    try {
+        (void)resolve_modules({"virtio_pci", "virtiofs"}, {m_modules}, "6.9.0-test");
+        FAIL() << "expected MissingModuleError";
+    } catch (const MissingModuleError& error) {
+        EXPECT_EQ(std::string(error.what()),
+                  "kernel 6.9.0-test has no module 'virtiofs' in " + m_modules.string() +
+                      " (not in modules.dep or modules.builtin)");
+    }
+}
+
+TEST_F(ModuleResolverTest, MissingDependencyNamesTheDependent) {
+    test::write_text(m_modules / "modules.dep", "kernel/a.ko: kernel/b.ko\n");
+    try {
+        (void)resolve_modules({"a"}, {m_modules}, "6.9.0-test");
+        FAIL() << "expected MissingModuleError";
+    } catch (const MissingModuleError& error) {
+        EXPECT_NE(std::string(error.what()).find("'b'"), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("needed by 'a'"), std::string::npos) << error.what();
+    }
+}
+
+TEST_F(ModuleResolverTest, DirectoryWithoutModulesDepThrows) {
+    auto empty = m_dir.path() / "empty";
+    std::filesystem::create_directories(empty);
+    EXPECT_THROW((void)resolve_modules({"virtio"}, {empty}, "6.9.0-test"), BootError);
+}
+
+TEST(ModuleNames, NormalizeAndStripSuffixes) {
+    EXPECT_EQ(normalize_module_name("virtio-pci"), "virtio_pci");
+    EXPECT_EQ(module_name_of("kernel/fs/9p/9p.ko"), "9p");
+    EXPECT_EQ(module_name_of("/x/virtio-fs.ko.zst"), "virtio_fs");
+    EXPECT_EQ(module_name_of("a/nf.kobj.ko.xz"), "nf.kobj");
+}
+
+TEST(ModuleResolverHost, ResolvesTheDebianKernelModules) {
+    std::filesystem::path dir = "/lib/modules/6.1.0-56-amd64";
+    if (!std::filesystem::exists(dir / "modules.dep")) {
+        GTEST_SKIP() << dir << " is not installed";
+    }
+    auto resolution = resolve_modules({"virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay"},
+                                      {dir}, "6.1.0-56-amd64");
+    std::vector<std::string> found;
+    for (const auto& path : resolution.modules) {
+        EXPECT_TRUE(std::filesystem::exists(path)) << path;
+        found.push_back(module_name_of(path));
+    }
+    auto position = [&found](const std::string& name) {
+        return std::find(found.begin(), found.end(), name) - found.begin();
+    };
+    ASSERT_LT(position("9p"), static_cast<long>(found.size()));
+    EXPECT_LT(position("virtio_ring"), position("virtio"));
+    EXPECT_LT(position("virtio"), position("virtio_pci"));
+    EXPECT_LT(position("9pnet"), position("9pnet_virtio"));
+    EXPECT_LT(position("netfs"), position("9p"));
+}
+
+}  // namespace
+}  // namespace vmtest::boot

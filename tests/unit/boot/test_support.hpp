@@ -1,0 +1,66 @@
+#pragma once
+
+// Helpers shared by the boot tests: a private temporary directory, a newc
+// cpio reader (to check archives without trusting the writer), compressors
+// and a minimal ELF file with or without a PVH note.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vmtest::boot::test {
+
+class TempDir {
+public:
+    TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir();
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+struct CpioEntry {
+    std::string name;
+    std::uint32_t ino = 0;
+    std::uint32_t mode = 0;
+    std::uint32_t nlink = 0;
+    std::uint32_t mtime = 0;
+    std::uint32_t rdev_major = 0;
+    std::uint32_t rdev_minor = 0;
+    std::string data;
+};
+
+// Parses one or more concatenated newc archives; trailers are included as
+// entries. Fails the current test (and returns what it has) on bad input.
+std::vector<CpioEntry> parse_cpio(std::span<const std::byte> archive);
+const CpioEntry* find_entry(const std::vector<CpioEntry>& entries, std::string_view name);
+
+std::vector<std::byte> to_bytes(std::string_view text);
+std::string to_string(std::span<const std::byte> bytes);
+void write_bytes(const std::filesystem::path& path, std::span<const std::byte> bytes);
+void write_text(const std::filesystem::path& path, std::string_view text);
+std::string read_text(const std::filesystem::path& path);
+
+std::vector<std::byte> compress_xz(std::span<const std::byte> input);
+std::vector<std::byte> compress_gzip(std::span<const std::byte> input);
+std::vector<std::byte> compress_zstd(std::span<const std::byte> input);
+
+// A small ELF64 file with one PT_NOTE segment holding a "GNU" note and,
+// if `with_pvh_note`, a "Xen" note of type 18. `filler` is appended as data.
+std::vector<std::byte> make_elf(bool with_pvh_note, std::string_view filler = {});
+
+// A fake bzImage: boot sector + `setup_sects` setup sectors (with a
+// kernel_version string) followed by protected-mode code holding `payload`
+// plus the 4-byte uncompressed size, the way the kernel build lays it out.
+std::vector<std::byte> make_bzimage(std::string_view version_string,
+                                    std::span<const std::byte> payload,
+                                    std::uint32_t uncompressed_size, unsigned setup_sects = 4);
+
+}  // namespace vmtest::boot::test

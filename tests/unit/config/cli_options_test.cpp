@@ -1,0 +1,246 @@
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+
+#include "config/cli_options.hpp"
+
+namespace vmtest::config {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+CliOptions parse(std::initializer_list<const char*> args) {
+    std::vector<const char*> argv{"vmtest"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return parse_cli(static_cast<int>(argv.size()), argv.data());
+}
+
+std::string usage_error_of(std::initializer_list<const char*> args) {
+    try {
+        parse(args);
+    } catch (const UsageError& error) {
+        return error.what();
+    }
+    return "<no error>";
+}
+
+TEST(CliOptions, Defaults) {
+    const CliOptions options = parse({});
+    EXPECT_FALSE(options.config);
+    EXPECT_EQ(options.filter, ".*");
+    EXPECT_FALSE(options.kernel);
+    EXPECT_FALSE(options.kargs);
+    EXPECT_FALSE(options.kvm_cpu_args);
+    EXPECT_FALSE(options.rootfs);
+    EXPECT_FALSE(options.arch);
+    EXPECT_FALSE(options.qemu_command);
+    EXPECT_FALSE(options.has_command());
+    EXPECT_EQ(options.command(), "");
+    EXPECT_FALSE(options.backend);
+    EXPECT_FALSE(options.share);
+    EXPECT_FALSE(options.runner);
+    EXPECT_FALSE(options.timeout);
+    EXPECT_TRUE(options.reporters.empty());
+    EXPECT_TRUE(options.plugin_paths.empty());
+    EXPECT_FALSE(options.list_plugins);
+    EXPECT_FALSE(options.show_version);
+    EXPECT_FALSE(options.show_help);
+    EXPECT_EQ(options.verbosity, 0);
+}
+
+TEST(CliOptions, UpstreamShortFlags) {
+    const CliOptions options = parse({"-k", "./bzImage", "-r", "/srv/root", "-a", "x86_64", "-q",
+                                      "/opt/qemu", "-f", "^6\\.", "uname"});
+    EXPECT_EQ(options.kernel, fs::path("./bzImage"));
+    EXPECT_EQ(options.rootfs, fs::path("/srv/root"));
+    EXPECT_EQ(options.arch, "x86_64");
+    EXPECT_EQ(options.qemu_command, "/opt/qemu");
+    EXPECT_EQ(options.filter, "^6\\.");
+    EXPECT_EQ(options.command(), "uname");
+}
+
+TEST(CliOptions, UpstreamLongFlags) {
+    const CliOptions options =
+        parse({"--config", "ci/vmtest.toml", "--filter", "net", "--kargs", "quiet nokaslr",
+               "--kvm-cpu-args", "host,-x2apic", "--rootfs=/r", "--arch=x86_64",
+               "--qemu-command", "qemu-kvm"});
+    EXPECT_EQ(options.config, fs::path("ci/vmtest.toml"));
+    EXPECT_EQ(options.filter, "net");
+    EXPECT_EQ(options.kargs, "quiet nokaslr");
+    EXPECT_EQ(options.kvm_cpu_args, "host,-x2apic");
+    EXPECT_EQ(options.rootfs, fs::path("/r"));
+    EXPECT_EQ(options.arch, "x86_64");
+    EXPECT_EQ(options.qemu_command, "qemu-kvm");
+}
+
+TEST(CliOptions, ShortConfigFlag) {
+    EXPECT_EQ(parse({"-c", "other.toml"}).config, fs::path("other.toml"));
+}
+
+TEST(CliOptions, CommandWordsJoinedWithSingleSpaces) {
+    const CliOptions options = parse({"-k", "bzImage", "echo", "hello  world", "done"});
+    EXPECT_EQ(options.command_words,
+              (std::vector<std::string>{"echo", "hello  world", "done"}));
+    EXPECT_EQ(options.command(), "echo hello  world done");
+}
+
+TEST(CliOptions, DoubleDashPassesFlagLikeWords) {
+    const CliOptions options = parse({"-k", "bzImage", "--", "ls", "-la", "--color"});
+    EXPECT_EQ(options.command(), "ls -la --color");
+}
+
+TEST(CliOptions, LoneDashIsInteractiveShell) {
+    const CliOptions options = parse({"-k", "bzImage", "-"});
+    EXPECT_EQ(options.command(), "-");
+}
+
+// As with upstream's clap parser: a word that looks like a flag is one,
+// wherever it is, so commands with such words go after "--" or in quotes.
+TEST(CliOptions, FlagLikeCommandWordsAreFlags) {
+    EXPECT_EQ(usage_error_of({"-k", "bzImage", "ls", "-z"}), "unrecognised option '-z'");
+}
+
+TEST(CliOptions, OptionsMayFollowCommandWords) {
+    const CliOptions options = parse({"uname -r", "-k", "bzImage"});
+    EXPECT_EQ(options.kernel, fs::path("bzImage"));
+    EXPECT_EQ(options.command(), "uname -r");
+}
+
+TEST(CliOptions, OurFlags) {
+    const CliOptions options =
+        parse({"--backend", "qemu", "--share", "virtiofs", "--runner", "serial", "--timeout",
+               "45", "--list-plugins", "--version", "--help"});
+    EXPECT_EQ(options.backend, "qemu");
+    EXPECT_EQ(options.share, "virtiofs");
+    EXPECT_EQ(options.runner, "serial");
+    EXPECT_EQ(options.timeout, 45s);
+    EXPECT_TRUE(options.list_plugins);
+    EXPECT_TRUE(options.show_version);
+    EXPECT_TRUE(options.show_help);
+}
+
+TEST(CliOptions, ShortHelp) { EXPECT_TRUE(parse({"-h"}).show_help); }
+
+TEST(CliOptions, ReportersAreRepeatable) {
+    const CliOptions options =
+        parse({"--reporter", "junit=out/results.xml", "--reporter=tap", "--reporter", "json"});
+    ASSERT_EQ(options.reporters.size(), 3u);
+    EXPECT_EQ(options.reporters[0], (ReporterSpec{"junit", fs::path("out/results.xml")}));
+    EXPECT_EQ(options.reporters[1], (ReporterSpec{"tap", std::nullopt}));
+    EXPECT_EQ(options.reporters[2], (ReporterSpec{"json", std::nullopt}));
+}
+
+TEST(CliOptions, PluginPathsAreRepeatable) {
+    const CliOptions options = parse({"--plugin-path", "/a", "--plugin-path=b"});
+    EXPECT_EQ(options.plugin_paths, (std::vector<fs::path>{"/a", "b"}));
+}
+
+TEST(CliOptions, VerboseCounts) {
+    EXPECT_EQ(parse({"-v"}).verbosity, 1);
+    EXPECT_EQ(parse({"-v", "--verbose"}).verbosity, 2);
+    EXPECT_EQ(parse({"-vvv"}).verbosity, 3);
+}
+
+TEST(CliOptions, UnknownOption) {
+    EXPECT_EQ(usage_error_of({"--bogus"}), "unrecognised option '--bogus'");
+}
+
+TEST(CliOptions, AbbreviatedOptionsAreNotGuessed) {
+    EXPECT_EQ(usage_error_of({"--kern", "bzImage"}), "unrecognised option '--kern'");
+}
+
+TEST(CliOptions, MissingValue) {
+    EXPECT_EQ(usage_error_of({"--kernel"}),
+              "the required argument for option '--kernel' is missing");
+}
+
+TEST(CliOptions, RepeatedSingleValueOption) {
+    EXPECT_EQ(usage_error_of({"-k", "a", "-k", "b"}),
+              "option '--kernel' cannot be specified more than once");
+}
+
+TEST(CliOptions, ConfigConflictsWithKernel) {
+    EXPECT_EQ(usage_error_of({"-c", "vmtest.toml", "-k", "bzImage"}),
+              "--config cannot be used with --kernel");
+}
+
+TEST(CliOptions, ConfigConflictsWithCommand) {
+    EXPECT_EQ(usage_error_of({"-c", "vmtest.toml", "make", "check"}),
+              "--config cannot be used with a command ('make check'): the config's targets "
+              "have their own");
+    EXPECT_EQ(usage_error_of({"-c", "vmtest.toml", "--", "uname", "-a"}),
+              "--config cannot be used with a command ('uname -a'): the config's targets have "
+              "their own");
+}
+
+TEST(CliOptions, BadTimeout) {
+    EXPECT_EQ(usage_error_of({"--timeout", "soon"}),
+              "--timeout: expected a positive integer (seconds), got 'soon'");
+    EXPECT_EQ(usage_error_of({"--timeout", "0"}),
+              "--timeout: expected a positive integer (seconds), got '0'");
+    EXPECT_EQ(usage_error_of({"--timeout", "10s"}),
+              "--timeout: expected a positive integer (seconds), got '10s'");
+    EXPECT_EQ(usage_error_of({"--timeout=-5"}),
+              "--timeout: expected a positive integer (seconds), got '-5'");
+}
+
+TEST(CliOptions, BadFilterRegex) {
+    const std::string error = usage_error_of({"-f", "(unclosed"});
+    EXPECT_EQ(error.rfind("--filter: invalid regular expression '(unclosed': ", 0), 0u) << error;
+}
+
+TEST(CliOptions, BadReporter) {
+    EXPECT_EQ(usage_error_of({"--reporter", "junit="}),
+              "--reporter: expected NAME or NAME=PATH, got 'junit='");
+    EXPECT_EQ(usage_error_of({"--reporter", "=x"}),
+              "--reporter: expected NAME or NAME=PATH, got '=x'");
+}
+
+TEST(CliOptions, UnsupportedArch) {
+    EXPECT_EQ(usage_error_of({"-a", "aarch64"}),
+              "--arch: unsupported architecture 'aarch64' (supported: x86_64)");
+}
+
+TEST(CliOptions, EmptyValues) {
+    EXPECT_EQ(usage_error_of({"--kernel", ""}), "--kernel: expected a path, got ''");
+    EXPECT_EQ(usage_error_of({"--backend", ""}), "--backend: expected a plugin name, got ''");
+    EXPECT_EQ(usage_error_of({"--plugin-path", ""}), "--plugin-path: expected a directory, got ''");
+    EXPECT_EQ(usage_error_of({"--kernel="}),
+              "the argument for option '--kernel' should follow immediately after the equal sign");
+}
+
+TEST(CliOptions, HelpTextMentionsEveryFlagAndOverrides) {
+    const std::string help = help_text();
+    for (const char* flag :
+         {"--config", "--filter", "--kernel", "--kargs", "--kvm-cpu-args", "--rootfs", "--arch",
+          "--qemu-command", "--backend", "--share", "--runner", "--timeout", "--reporter",
+          "--plugin-path", "--list-plugins", "--version", "--verbose", "--help"}) {
+        EXPECT_NE(help.find(flag), std::string::npos) << flag;
+    }
+    EXPECT_NE(help.find("override those fields of every selected target"), std::string::npos);
+    EXPECT_EQ(help.find("command arg"), std::string::npos) << "the hidden positional leaked";
+}
+
+TEST(RunMode, KernelMeansOneLiner) {
+    EXPECT_EQ(decide_mode(parse({"-k", "bzImage", "true"}), true), RunMode::OneLiner);
+    EXPECT_EQ(decide_mode(parse({"-k", "bzImage"}), false), RunMode::OneLiner);
+}
+
+TEST(RunMode, CommandWithoutConfigFileMeansHostKernelOneLiner) {
+    EXPECT_EQ(decide_mode(parse({"uname -r"}), false), RunMode::OneLiner);
+}
+
+TEST(RunMode, ConfigFileOtherwise) {
+    EXPECT_EQ(decide_mode(parse({"true"}), true), RunMode::ConfigFile);
+    EXPECT_EQ(decide_mode(parse({}), false), RunMode::ConfigFile);
+    EXPECT_EQ(decide_mode(parse({"-c", "x.toml"}), false), RunMode::ConfigFile);
+}
+
+TEST(RunMode, ConfigFilePath) {
+    EXPECT_EQ(config_file_path(parse({})), fs::path("vmtest.toml"));
+    EXPECT_EQ(config_file_path(parse({"-c", "ci/v.toml"})), fs::path("ci/v.toml"));
+}
+
+}  // namespace
+}  // namespace vmtest::config

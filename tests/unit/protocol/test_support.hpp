@@ -1,0 +1,112 @@
+// Test helpers: a temporary directory, listening unix sockets, a peer that
+// plays the other end of a protocol on its own thread, and a fake host API.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/deadline.hpp"
+#include "protocol/json_reader.hpp"
+#include "protocol/unix_socket.hpp"
+#include "vmtest/sdk/plugin.h"
+
+namespace vmtest::protocol::testing {
+
+// Peer-side waits are bounded so a broken test fails instead of hanging.
+inline constexpr std::chrono::milliseconds k_peer_timeout{5000};
+
+// A mkdtemp() directory, removed with its contents on destruction.
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return m_path; }
+    std::string file(const std::string& name) const { return m_path + "/" + name; }
+
+  private:
+    std::string m_path;
+};
+
+// A listening unix socket. Clients can connect as soon as it exists (the
+// kernel queues them), accept() picks them up later.
+class Listener {
+  public:
+    explicit Listener(std::string path);
+    ~Listener();
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+    const std::string& path() const { return m_path; }
+    // Throws TimeoutError when no client arrives before `deadline`.
+    UnixSocket accept(Deadline deadline, const StopPredicate& should_stop = {});
+
+  private:
+    std::string m_path;
+    UnixSocket m_socket;
+};
+
+// Plays the server side of a conversation on its own thread: accepts one
+// connection and runs `script` on it. The destructor sets `stopping` and
+// joins, so scripts that must stay silent wait on it.
+class SocketPeer {
+  public:
+    using Script = std::function<void(UnixSocket& connection, const std::atomic<bool>& stopping)>;
+    SocketPeer(std::string path, Script script);
+    ~SocketPeer();
+    SocketPeer(const SocketPeer&) = delete;
+    SocketPeer& operator=(const SocketPeer&) = delete;
+    const std::string& path() const { return m_listener.path(); }
+    // Waits for the script to return; its exception text, "" when none.
+    std::string finish();
+
+  private:
+    Listener m_listener;
+    std::atomic<bool> m_stopping{false};
+    std::string m_error;
+    std::thread m_thread;
+};
+
+// Peer-side helpers, each bounded by k_peer_timeout.
+nlohmann::json read_request(UnixSocket& connection, JsonReader& reader);
+void send_text(UnixSocket& connection, const std::string& text);
+void send_json(UnixSocket& connection, const nlohmann::json& message);
+void wait_until(const std::atomic<bool>& flag);
+
+// A stop predicate that turns true `delay` after its creation.
+StopPredicate stop_after(std::chrono::milliseconds delay);
+
+// A vmtest_host_api that records output and log lines and whose
+// should_stop() can be flipped or scheduled.
+class FakeHost {
+  public:
+    FakeHost();
+    const vmtest_host_api* api() const { return &m_api; }
+    void request_stop() { m_stop = true; }
+    void stop_after(std::chrono::milliseconds delay);
+
+    std::vector<std::pair<int, std::string>> chunks() const;
+    std::string text(int stream) const;
+
+  private:
+    static void log(void* context, int level, const char* message);
+    static int should_stop(void* context);
+    static void output(void* context, int stream, const char* data, size_t size);
+
+    vmtest_host_api m_api{};
+    std::atomic<bool> m_stop{false};
+    std::atomic<Clock::rep> m_stop_at{Clock::time_point::max().time_since_epoch().count()};
+    mutable std::mutex m_mutex;
+    std::vector<std::pair<int, std::string>> m_chunks;
+    std::vector<std::string> m_logs;
+};
+
+}  // namespace vmtest::protocol::testing
