@@ -7,7 +7,7 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
-#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <utility>

@@ -117,7 +117,7 @@ class TargetRun {
         spec.arch = m_target.arch;
         spec.kernel = kernel.boot_kernel.string();
         spec.initrd = initrd.string();
-        spec.cmdline = kernel_command_line(m_target);
+        spec.cmdline = kernel_command_line(m_target, m_env.debug);
         spec.cpus = m_target.vm.num_cpus;
         spec.memory = m_target.vm.memory;
         spec.bios = m_target.vm.bios ? m_target.vm.bios->string() : "";

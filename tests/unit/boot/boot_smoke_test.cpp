@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -254,7 +255,14 @@ TEST_F(BootSmoke, BootsToReadyAndPowersOffCleanly) {
     // overlay, not on the host) and then idles like qemu-ga would.
     std::filesystem::path root_probe = "/vmtest-smoke-" + random_token();
     InitConfig config = base_config();
-    config.agent_args = {"-c", "touch " + root_probe.string() + " && echo vmtest-smoke: root is writable; exec sleep 30"};
+    config.mounts = {{"tmpfs", "scratch", "/mnt/vmtest-smoke", "mode=0755", false}};
+    config.binds = {{"/mnt/vmtest-smoke", "/srv/vmtest smoke project"}};
+    config.agent_args = {"-c", "touch " + root_probe.string() +
+                                   " && echo vmtest-smoke: root is writable;"
+                                   " touch /mnt/vmtest-smoke/f && test -e '/srv/vmtest smoke project/f'"
+                                   " && echo vmtest-smoke: bind mount works;"
+                                   " test \"$(hostname)\" = vmtest-smoke && echo vmtest-smoke: hostname set;"
+                                   " exec sleep 30"};
     auto initrd = build(config);
 
     auto start = Clock::now();
@@ -269,8 +277,11 @@ TEST_F(BootSmoke, BootsToReadyAndPowersOffCleanly) {
     std::printf("boot to ready: %.2f s (TCG, %s)\n", ready_seconds, m_boot_image.filename().c_str());
     RecordProperty("boot_to_ready_ms", static_cast<int>(ready_seconds * 1000));
 
-    EXPECT_TRUE(wait_for_text(console_log(), "vmtest-smoke: root is writable", 30s))
+    EXPECT_TRUE(wait_for_text(console_log(), "vmtest-smoke: hostname set", 30s))
         << test::read_text(console_log());
+    std::string early_console = test::read_text(console_log());
+    EXPECT_NE(early_console.find("vmtest-smoke: root is writable"), std::string::npos);
+    EXPECT_NE(early_console.find("vmtest-smoke: bind mount works"), std::string::npos);
     EXPECT_FALSE(std::filesystem::exists(root_probe)) << "the guest wrote to the host's root";
 
     ASSERT_EQ(::write(control.get(), "poweroff\n", 9), 9);
@@ -281,6 +292,34 @@ TEST_F(BootSmoke, BootsToReadyAndPowersOffCleanly) {
     EXPECT_EQ(console.find("vmtest-init: FATAL"), std::string::npos) << console;
     EXPECT_NE(console.find("started guest agent /bin/sh"), std::string::npos) << console;
     EXPECT_NE(console.find("poweroff requested by the host"), std::string::npos) << console;
+}
+
+TEST_F(BootSmoke, WithoutOverlayTheRootStaysReadOnly) {
+    auto overlay = std::find_if(m_modules.begin(), m_modules.end(),
+                                [](const auto& path) { return module_name_of(path) == "overlay"; });
+    if (overlay == m_modules.end()) {
+        GTEST_SKIP() << "overlay is built into this kernel";
+    }
+    m_modules.erase(overlay);
+    InitConfig config = base_config();
+    config.agent_args = {"-c", "touch /vmtest-smoke-ro 2>/dev/null || echo vmtest-smoke: root is read-only;"
+                               " touch /tmp/f && echo vmtest-smoke: tmp is writable; exec sleep 30"};
+    auto initrd = build(config);
+
+    Qemu qemu(qemu_args(initrd), m_dir.path() / "qemu.log");
+    FileDescriptor control(connect_control(control_socket(), 10s));
+    ASSERT_GE(control.get(), 0);
+    std::string received;
+    ASSERT_TRUE(read_until(control.get(), "ready\n", 120s, received)) << test::read_text(console_log());
+    EXPECT_TRUE(wait_for_text(console_log(), "vmtest-smoke: tmp is writable", 30s)) << test::read_text(console_log());
+    ASSERT_EQ(::write(control.get(), "poweroff\n", 9), 9);
+    auto status = qemu.wait(30s);
+    std::string console = test::read_text(console_log());
+    ASSERT_TRUE(status.has_value()) << console;
+    EXPECT_EQ(*status, 0);
+    EXPECT_NE(console.find("vmtest-init: WARNING: cannot mount an overlay"), std::string::npos) << console;
+    EXPECT_NE(console.find("vmtest-smoke: root is read-only"), std::string::npos) << console;
+    EXPECT_EQ(console.find("vmtest-init: FATAL"), std::string::npos) << console;
 }
 
 TEST_F(BootSmoke, MissingRootShareIsFatalAndPowersOff) {

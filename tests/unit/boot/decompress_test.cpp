@@ -20,6 +20,9 @@ struct Case {
     std::vector<std::byte> (*compress)(std::span<const std::byte>);
 };
 
+// Keeps test names readable in ctest (no byte dumps of the parameter).
+void PrintTo(const Case& c, std::ostream* out) { *out << to_string(c.compression); }
+
 class DecompressRoundTrip : public ::testing::TestWithParam<Case> {};
 
 TEST_P(DecompressRoundTrip, RecoversInputAndIgnoresTrailer) {

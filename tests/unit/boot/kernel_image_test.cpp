@@ -37,6 +37,8 @@ struct PayloadCase {
     unsigned setup_sects;
 };
 
+void PrintTo(const PayloadCase& c, std::ostream* out) { *out << to_string(c.compression); }
+
 class BzImageTest : public ::testing::TestWithParam<PayloadCase> {};
 
 TEST_P(BzImageTest, InspectsAndExtractsAndCaches) {

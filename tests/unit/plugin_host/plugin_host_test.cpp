@@ -1,0 +1,138 @@
+#include <filesystem>
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "plugin_host/plugin_registry.hpp"
+#include "plugin_host/typed_plugins.hpp"
+
+namespace vmtest::plugin_host {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::filesystem::path k_dir = VMTEST_TEST_PLUGIN_DIR;
+
+std::string load_error(const std::string& file) {
+    try {
+        PluginLibrary::load(k_dir / file);
+    } catch (const PluginLoadError& e) {
+        return e.what();
+    }
+    return "loaded";
+}
+
+TEST(PluginLibrary, LoadsAWellFormedPluginAndReadsItsDescriptor) {
+    const auto library = PluginLibrary::load(k_dir / "test-recording.so");
+    EXPECT_EQ(library->kind(), VMTEST_KIND_REPORTER);
+    EXPECT_EQ(library->name(), "recording");
+    EXPECT_EQ(library->version(), "1.2.3");
+    EXPECT_EQ(library->summary(), "Records event types to a file");
+}
+
+TEST(PluginLibrary, RefusesAnotherMajorAbiNamingFileAndBothVersions) {
+    const auto error = load_error("test-future-major.so");
+    EXPECT_THAT(error, HasSubstr((k_dir / "test-future-major.so").string()));
+    EXPECT_THAT(error, HasSubstr("built for vmtest plugin ABI 2.0"));
+    EXPECT_THAT(error, HasSubstr("this vmtest has ABI 1.0"));
+}
+
+TEST(PluginLibrary, RefusesANewerMinorAbi) {
+    EXPECT_THAT(load_error("test-newer-minor.so"), HasSubstr("built for vmtest plugin ABI 1.1"));
+}
+
+TEST(PluginLibrary, RefusesASharedObjectWithoutTheEntryPoint) {
+    EXPECT_THAT(load_error("test-no-entry.so"),
+                HasSubstr("does not export vmtest_plugin_entry; is it a vmtest plugin?"));
+}
+
+TEST(PluginLibrary, RefusesAFileThatIsNotASharedObject) {
+    const auto file = std::filesystem::temp_directory_path() / "vmtest-not-elf.so";
+    std::ofstream(file) << "plain text";
+    try {
+        PluginLibrary::load(file);
+        FAIL() << "loaded a text file";
+    } catch (const PluginLoadError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("not a shared object"));
+    }
+    std::filesystem::remove(file);
+}
+
+TEST(PluginRegistry, ListsGoodPluginsAndRecordsWhyOthersWereRefused) {
+    PluginRegistry registry({k_dir});
+    EXPECT_TRUE(registry.has(VMTEST_KIND_REPORTER, "recording"));
+    EXPECT_EQ(registry.refused().size(), 3u);
+    // Asking for a refused plugin by name gives the refusal, not "not found".
+    try {
+        registry.find(VMTEST_KIND_REPORTER, "future-major");
+        FAIL();
+    } catch (const PluginLoadError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("ABI 2.0"));
+    }
+}
+
+TEST(PluginRegistry, UnknownNameListsWhatIsAvailable) {
+    PluginRegistry registry({k_dir});
+    try {
+        registry.find(VMTEST_KIND_REPORTER, "nope");
+        FAIL();
+    } catch (const PluginLoadError& e) {
+        EXPECT_STREQ(e.what(), "no reporter plugin named 'nope' (available: recording; see "
+                               "vmtest --list-plugins)");
+    }
+}
+
+TEST(PluginRegistry, FirstDirectoryWinsSoUsersCanOverrideBuiltins) {
+    const auto other = std::filesystem::temp_directory_path() / "vmtest-registry-override";
+    std::filesystem::create_directories(other);
+    std::filesystem::copy_file(k_dir / "test-recording.so", other / "a-copy.so",
+                               std::filesystem::copy_options::overwrite_existing);
+    PluginRegistry registry({other, k_dir});
+    EXPECT_EQ(registry.find(VMTEST_KIND_REPORTER, "recording")->file(), other / "a-copy.so");
+    std::filesystem::remove_all(other);
+}
+
+class RecordingReporterTest : public ::testing::Test {
+  protected:
+    std::unique_ptr<PluginInstance> make(const nlohmann::json& config) {
+        return std::make_unique<PluginInstance>(PluginLibrary::load(k_dir / "test-recording.so"),
+                                                config, HostCallbacks{});
+    }
+    std::filesystem::path m_file =
+        std::filesystem::temp_directory_path() / ("vmtest-recording-" + std::to_string(getpid()));
+    void TearDown() override { std::filesystem::remove(m_file); }
+};
+
+TEST_F(RecordingReporterTest, EventsAndFinishCrossTheBoundary) {
+    ReporterPlugin reporter(make({{"path", m_file.string()}}));
+    reporter.event({{"type", "run_started"}});
+    reporter.event({{"type", "output"}, {"data", std::string("\xff\xfe not utf-8")}});
+    reporter.finish();
+    std::ifstream in(m_file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, "run_started\noutput\nfinish\n");
+}
+
+TEST_F(RecordingReporterTest, ACreateErrorCarriesThePluginsMessage) {
+    try {
+        make(nlohmann::json::object());
+        FAIL();
+    } catch (const PluginError& e) {
+        EXPECT_STREQ(e.what(), "reporter recording: recording reporter needs a path");
+    }
+}
+
+TEST_F(RecordingReporterTest, AnExceptionInsideThePluginBecomesAnError) {
+    ReporterPlugin reporter(make({{"path", m_file.string()}}));
+    try {
+        reporter.event({{"type", "explode"}});
+        FAIL();
+    } catch (const PluginError& e) {
+        EXPECT_EQ(e.status(), VMTEST_ERROR);
+        EXPECT_STREQ(e.what(), "asked to explode");
+    }
+}
+
+}  // namespace
+}  // namespace vmtest::plugin_host

@@ -1,0 +1,127 @@
+#include <algorithm>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "qemu_command_line.hpp"
+#include "vmtest/sdk/plugin.hpp"
+
+namespace vmtest::qemu {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+sdk::VmSpec basic_spec() {
+    sdk::VmSpec spec;
+    spec.kernel = "/k/vmlinux";
+    spec.initrd = "/run/x/initramfs.cpio";
+    spec.cmdline = "console=ttyS0 quiet";
+    spec.cpus = 3;
+    spec.memory = "2G";
+    spec.console_log = "/run/x/console.log";
+    spec.channels = {{"org.qemu.guest_agent.0", "/run/x/ch0.sock"}};
+    spec.attachments = {{"9p", "vmtest_root", "/", "", true}};
+    return spec;
+}
+
+// The value following `flag` (first occurrence).
+std::string after(const std::vector<std::string>& argv, const std::string& flag) {
+    const auto it = std::find(argv.begin(), argv.end(), flag);
+    return it != argv.end() && it + 1 != argv.end() ? *(it + 1) : "";
+}
+
+std::string joined(const std::vector<std::string>& argv) {
+    std::string text;
+    for (const auto& arg : argv) {
+        text += arg + " ";
+    }
+    return text;
+}
+
+TEST(QemuCommandLine, TcgUsesSoftwareEmulationWithEveryCpuFeature) {
+    const auto argv = qemu_command_line(basic_spec(), Accelerator::tcg, {"/run/x/qmp.sock"});
+    EXPECT_EQ(argv.front(), "qemu-system-x86_64");
+    EXPECT_EQ(after(argv, "-accel"), "tcg,thread=multi");
+    EXPECT_EQ(after(argv, "-cpu"), "max");
+    EXPECT_EQ(after(argv, "-smp"), "3");
+    EXPECT_EQ(after(argv, "-m"), "2G");
+    EXPECT_EQ(after(argv, "-kernel"), "/k/vmlinux");
+    EXPECT_EQ(after(argv, "-initrd"), "/run/x/initramfs.cpio");
+    EXPECT_EQ(after(argv, "-append"), "console=ttyS0 quiet");
+    EXPECT_THAT(argv, Contains("-no-reboot"));
+    EXPECT_THAT(argv, Contains("-nodefaults"));
+}
+
+TEST(QemuCommandLine, KvmUsesHostCpuUnlessKvmCpuArgsSayOtherwise) {
+    auto spec = basic_spec();
+    auto argv = qemu_command_line(spec, Accelerator::kvm, {"/q"});
+    EXPECT_EQ(after(argv, "-accel"), "kvm");
+    EXPECT_EQ(after(argv, "-cpu"), "host");
+
+    spec.kvm_cpu_args = "host,pmu=off";
+    EXPECT_EQ(after(qemu_command_line(spec, Accelerator::kvm, {"/q"}), "-cpu"), "host,pmu=off");
+
+    spec.kvm_cpu_args = "-cpu qemu64 -smp sockets=1";  // whole arguments, as some users pass
+    argv = qemu_command_line(spec, Accelerator::kvm, {"/q"});
+    EXPECT_EQ(after(argv, "-cpu"), "qemu64");
+    EXPECT_THAT(joined(argv), HasSubstr("-smp sockets=1"));
+}
+
+TEST(QemuCommandLine, NinePExportsRemapDevicesAndHonourReadOnly) {
+    auto spec = basic_spec();
+    spec.attachments.push_back({"9p", "vmtest_project", "/home/a,b", "", false});
+    const auto text = joined(qemu_command_line(spec, Accelerator::tcg, {"/q"}));
+    EXPECT_THAT(text, HasSubstr("-fsdev local,id=share0,path=/,security_model=none,"
+                                "multidevs=remap,readonly=on -device "
+                                "virtio-9p-pci,fsdev=share0,mount_tag=vmtest_root"));
+    // A comma in a path is doubled, as QEMU's option syntax needs.
+    EXPECT_THAT(text, HasSubstr("path=/home/a,,b,security_model=none,multidevs=remap -device"));
+}
+
+TEST(QemuCommandLine, ChannelsAreVirtioSerialPortsBackedByListeningSockets) {
+    const auto text = joined(qemu_command_line(basic_spec(), Accelerator::tcg, {"/run/x/qmp.sock"}));
+    EXPECT_THAT(text, HasSubstr("-chardev socket,id=channel0,path=/run/x/ch0.sock,server=on,wait=off "
+                                "-device virtserialport,bus=vmtest-serial.0,chardev=channel0,"
+                                "name=org.qemu.guest_agent.0"));
+    EXPECT_THAT(text, HasSubstr("-qmp unix:/run/x/qmp.sock,server=on,wait=off"));
+    EXPECT_THAT(text, HasSubstr("-chardev file,id=console,path=/run/x/console.log -serial chardev:console"));
+}
+
+TEST(QemuCommandLine, VirtiofsGetsSharedMemoryForTheHelper) {
+    auto spec = basic_spec();
+    spec.attachments = {{"vhost-user-fs", "vmtest_root", "", "/run/x/fs0.sock", true}};
+    const auto text = joined(qemu_command_line(spec, Accelerator::tcg, {"/q"}));
+    EXPECT_THAT(text, HasSubstr("-object memory-backend-memfd,id=mem,share=on,size=2G -numa node,memdev=mem"));
+    EXPECT_THAT(text, HasSubstr("vhost-user-fs-pci,chardev=share0,tag=vmtest_root"));
+}
+
+TEST(QemuCommandLine, OverridesAndExtraArgumentsComeThrough) {
+    auto spec = basic_spec();
+    spec.qemu_command = "/opt/qemu/bin/qemu-system-x86_64";
+    spec.extra_args = {"-device", "virtio-rng-pci"};
+    spec.uefi = true;
+    const auto argv = qemu_command_line(spec, Accelerator::tcg, {"/q"});
+    EXPECT_EQ(argv.front(), "/opt/qemu/bin/qemu-system-x86_64");
+    EXPECT_EQ(argv[argv.size() - 2], "-device");
+    EXPECT_EQ(argv.back(), "virtio-rng-pci");
+    EXPECT_EQ(after(argv, "-bios"), "/usr/share/ovmf/OVMF.fd");
+}
+
+TEST(QemuCommandLine, RefusesWhatItCannotExpressByName) {
+    auto spec = basic_spec();
+    spec.attachments = {{"nfs", "t", "/x", "", true}};
+    try {
+        qemu_command_line(spec, Accelerator::tcg, {"/q"});
+        FAIL();
+    } catch (const sdk::Error& e) {
+        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
+        EXPECT_STREQ(e.what(), "QEMU cannot attach a share of type 'nfs' (supported: 9p, vhost-user-fs)");
+    }
+    spec = basic_spec();
+    spec.arch = "aarch64";
+    EXPECT_THROW(qemu_command_line(spec, Accelerator::tcg, {"/q"}), sdk::Error);
+}
+
+}  // namespace
+}  // namespace vmtest::qemu
