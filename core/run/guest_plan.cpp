@@ -92,7 +92,15 @@ std::string kernel_command_line(const config::Target& target, bool verbose) {
 sdk::Command command_for(const config::Target& target, const std::vector<std::string>& environment) {
     sdk::Command command;
     const bool has_bash = std::filesystem::exists(target.rootfs / "bin/bash");
-    command.argv = {has_bash ? "/bin/bash" : "/bin/sh", "-c", target.command};
+    const std::string shell = has_bash ? "/bin/bash" : "/bin/sh";
+    if (target.is_interactive()) {
+        // A login shell on the console wired to the user's terminal; setsid
+        // -c makes it the controlling terminal so job control and Ctrl-C work.
+        command.argv = {"/bin/sh", "-c",
+                        "exec setsid -c " + shell + " -il </dev/hvc0 >/dev/hvc0 2>&1"};
+    } else {
+        command.argv = {shell, "-c", target.command};
+    }
     command.env = environment;
     command.cwd = target.workdir ? target.workdir->string() : std::string(config::k_guest_base_dir);
     return command;

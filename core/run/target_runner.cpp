@@ -137,6 +137,7 @@ class TargetRun {
         spec.qemu_command = m_target.qemu_command.value_or("");
         spec.kvm_cpu_args = m_target.kvm_cpu_args.value_or("");
         spec.extra_args = m_target.vm.extra_args;
+        spec.interactive_console = m_target.is_interactive();
         return spec;
     }
 

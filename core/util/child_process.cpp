@@ -16,8 +16,12 @@ namespace {
 
 // Only async-signal-safe calls between fork and exec.
 [[noreturn]] void exec_child(const std::vector<char*>& argv, const char* out, const char* err,
-                             pid_t parent) {
-    setpgid(0, 0);
+                             pid_t parent, bool inherit_stdio) {
+    // An interactive child stays in vmtest's process group, which owns the
+    // terminal; it could not read from it otherwise.
+    if (!inherit_stdio) {
+        setpgid(0, 0);
+    }
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) {
         _exit(127);  // the parent died before prctl took effect
@@ -34,8 +38,10 @@ namespace {
     if (in_fd < 0 || out_fd < 0 || err_fd < 0) {
         _exit(127);
     }
-    dup2(in_fd, 0);
-    dup2(out_fd, 1);
+    if (!inherit_stdio) {
+        dup2(in_fd, 0);
+        dup2(out_fd, 1);
+    }
     dup2(err_fd, 2);
     execvp(argv[0], argv.data());
     const char prefix[] = "cannot execute ";
@@ -72,11 +78,14 @@ ChildProcess::ChildProcess(const SpawnOptions& options) {
                                  std::strerror(errno));
     }
     if (m_pid == 0) {
-        exec_child(argv, out.c_str(), err.c_str(), parent);
+        exec_child(argv, out.c_str(), err.c_str(), parent, options.inherit_stdio);
     }
-    // Also from the parent side, so a signal sent before the child ran
-    // setpgid still reaches the right group.
-    setpgid(m_pid, m_pid);
+    m_own_group = !options.inherit_stdio;
+    if (m_own_group) {
+        // Also from the parent side, so a signal sent before the child ran
+        // setpgid still reaches the right group.
+        setpgid(m_pid, m_pid);
+    }
 }
 
 ChildProcess::~ChildProcess() {
@@ -109,7 +118,9 @@ std::optional<ChildExit> ChildProcess::wait_for(std::chrono::milliseconds timeou
 void ChildProcess::send_signal(int signal) {
     if (!m_exit) {
         // The whole group: QEMU's own helpers go too.
-        kill(-m_pid, signal);
+        if (m_own_group) {
+            kill(-m_pid, signal);
+        }
         kill(m_pid, signal);
     }
 }

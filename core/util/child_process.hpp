@@ -19,6 +19,9 @@ struct SpawnOptions {
     std::vector<std::string> argv;  // argv[0] is looked up in PATH
     std::optional<std::filesystem::path> stdout_file;  // default: /dev/null
     std::optional<std::filesystem::path> stderr_file;  // default: /dev/null
+    // Keep vmtest's own stdin and stdout (an interactive session) instead
+    // of /dev/null and stdout_file.
+    bool inherit_stdio = false;
 };
 
 // A child process that cannot outlive vmtest. It gets its own process group
@@ -45,6 +48,7 @@ class ChildProcess {
 
   private:
     pid_t m_pid = -1;
+    bool m_own_group = true;
     std::optional<ChildExit> m_exit;
 };
 

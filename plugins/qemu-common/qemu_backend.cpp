@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "kvm_probe.hpp"
+#include "protocol/qmp_client.hpp"
 #include "util/text_file.hpp"
 
 namespace vmtest::qemu {
@@ -77,7 +78,7 @@ void QemuBackend::start(const sdk::VmSpec& spec) {
     }
     m_host.debug("starting " + line);
     m_qemu = std::make_unique<util::ChildProcess>(
-        util::SpawnOptions{argv, dir / "qemu.stdout", m_stderr_file});
+        util::SpawnOptions{argv, dir / "qemu.stdout", m_stderr_file, spec.interactive_console});
 }
 
 sdk::VmExit QemuBackend::exit_of(const util::ChildExit& exit) const {
@@ -104,8 +105,18 @@ void QemuBackend::stop(std::chrono::milliseconds grace) {
     if (!m_qemu || m_qemu->poll()) {
         return;
     }
-    // QEMU treats SIGTERM like a QMP "quit": it stops the guest and exits.
-    m_qemu->terminate(grace);
+    // Ask QEMU itself first; signals are for a QEMU that no longer answers.
+    const auto half = grace / 2;
+    try {
+        auto qmp = protocol::QmpClient::connect(m_qmp_socket.string(), protocol::deadline_after(half));
+        qmp.execute("quit", protocol::deadline_after(half));
+    } catch (const std::exception& e) {
+        m_host.debug(std::string("QMP quit failed: ") + e.what());
+    }
+    if (m_qemu->wait_for(half)) {
+        return;
+    }
+    m_qemu->terminate(half);
 }
 
 }  // namespace vmtest::qemu

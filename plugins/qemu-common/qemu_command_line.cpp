@@ -117,18 +117,24 @@ std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator 
         add(argv, {"-initrd", spec.initrd});
     }
     add(argv, {"-chardev", "file,id=console,path=" + escaped(spec.console_log), "-serial", "chardev:console"});
-    if (!spec.channels.empty()) {
+    if (!spec.channels.empty() || spec.interactive_console) {
         add(argv, {"-device", "virtio-serial-pci,id=vmtest-serial"});
-        for (std::size_t i = 0; i < spec.channels.size(); ++i) {
-            const auto& channel = spec.channels[i];
-            const std::string id = "channel" + std::to_string(i);
-            // server=on,wait=off: QEMU listens and boots at once; the runner
-            // connects whenever it is ready.
-            add(argv, {"-chardev", "socket,id=" + id + ",path=" + escaped(channel.socket) +
-                                       ",server=on,wait=off",
-                       "-device", "virtserialport,bus=vmtest-serial.0,chardev=" + id +
-                                      ",name=" + channel.name});
-        }
+    }
+    if (spec.interactive_console) {
+        // The first virtconsole is the guest's /dev/hvc0. signal=off: Ctrl-C
+        // goes to the guest's shell, not to QEMU.
+        add(argv, {"-chardev", "stdio,id=interactive,signal=off", "-device",
+                   "virtconsole,bus=vmtest-serial.0,chardev=interactive"});
+    }
+    for (std::size_t i = 0; i < spec.channels.size(); ++i) {
+        const auto& channel = spec.channels[i];
+        const std::string id = "channel" + std::to_string(i);
+        // server=on,wait=off: QEMU listens and boots at once; the runner
+        // connects whenever it is ready.
+        add(argv, {"-chardev", "socket,id=" + id + ",path=" + escaped(channel.socket) +
+                                   ",server=on,wait=off",
+                   "-device", "virtserialport,bus=vmtest-serial.0,chardev=" + id +
+                                  ",name=" + channel.name});
     }
     for (std::size_t i = 0; i < spec.attachments.size(); ++i) {
         add_attachment(argv, spec.attachments[i], i, spec);

@@ -55,7 +55,9 @@ constexpr const char* k_wrapper_script =
     "exec </dev/null >/dev/virtio-ports/org.vmtest.stdout "
     "2>/dev/virtio-ports/org.vmtest.stderr; cd -- \"$0\" || exit 127; exec \"$@\"";
 
-constexpr std::chrono::milliseconds k_default_connect_attempt{1000};
+// Short: replies to earlier attempts are skipped anyway, and the agent only
+// starts answering once it runs, so a long period just adds idle time.
+constexpr std::chrono::milliseconds k_default_connect_attempt{250};
 constexpr std::chrono::milliseconds k_default_connect_timeout{600000};
 constexpr std::chrono::milliseconds k_default_request_timeout{30000};
 constexpr std::chrono::milliseconds k_first_status_interval{10};
@@ -68,9 +70,13 @@ std::chrono::milliseconds config_duration(const nlohmann::json& config, const ch
     if (!config.is_object() || !config.contains(key)) {
         return fallback;
     }
+    // A week is plenty; the cap keeps now() + value far from overflowing.
+    constexpr long long k_max_ms = 7LL * 24 * 3600 * 1000;
     const nlohmann::json& value = config.at(key);
-    if (!value.is_number_integer() || value.get<long long>() <= 0) {
-        throw sdk::Error(std::string("runner qga: '") + key + "' must be a positive integer");
+    if (!value.is_number_integer() || value.get<long long>() <= 0 ||
+        value.get<long long>() > k_max_ms) {
+        throw sdk::Error(std::string("runner qga: '") + key +
+                         "' must be a positive number of milliseconds, at most a week");
     }
     return std::chrono::milliseconds(value.get<long long>());
 }

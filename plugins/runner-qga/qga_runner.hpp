@@ -38,7 +38,6 @@ class QgaRunner : public sdk::Runner {
     static std::vector<std::string> shell_arguments(const sdk::Command& command);
 
   private:
-    bool should_stop() const { return m_host.should_stop(); }
     protocol::StopPredicate stop_predicate() const;
 
     sdk::Host m_host;

@@ -144,3 +144,29 @@ TEST_F(E2E, BadConfigIsOneLineNamingFileLineAndFieldAndStartsNoVm) {
 
 }  // namespace
 }  // namespace vmtest::e2e
+
+namespace vmtest::e2e {
+namespace {
+
+TEST_F(E2E, DashGivesAnInteractiveShellOnTheGuestWiredToTheTerminal) {
+    // `script` gives vmtest a pseudo-terminal, as a person's would be; the
+    // typed lines come from a file.
+    write_file("typed.txt", "echo shell-on-$(hostname)\nexit 5\n");
+    const std::string command = "cd '" + m_project.string() + "' && XDG_RUNTIME_DIR='" +
+                                m_runtime.string() + "' VMTEST_CACHE_DIR='" VMTEST_E2E_CACHE_DIR
+                                "' script -qec \"'" VMTEST_BINARY "' -k '" + m_kernel.string() +
+                                "' - < typed.txt\" /dev/null";
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string out;
+    char buffer[4096];
+    while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) {
+        out.append(buffer, n);
+    }
+    const int status = pclose(pipe);
+    EXPECT_EQ(WEXITSTATUS(status), 5) << out;
+    EXPECT_THAT(out, ::testing::HasSubstr("shell-on-vmtest"));
+}
+
+}  // namespace
+}  // namespace vmtest::e2e

@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace vmtest::boot::init {
 
@@ -149,6 +150,20 @@ void mount_api_filesystems() {
         int error = mount_at(api.fstype, target, api.fstype, api.flags, api.options);
         if (error != 0) {
             log_debug("not mounting %s on %s: %s", api.fstype, api.target, std::strerror(error));
+        }
+    }
+    // udev (absent here) makes these; shells need /dev/fd for process
+    // substitution, scripts use /dev/stdin and friends.
+    constexpr std::pair<const char*, const char*> k_dev_links[] = {
+        {"/dev/fd", "/proc/self/fd"},
+        {"/dev/stdin", "/proc/self/fd/0"},
+        {"/dev/stdout", "/proc/self/fd/1"},
+        {"/dev/stderr", "/proc/self/fd/2"},
+        {"/dev/core", "/proc/kcore"},
+    };
+    for (const auto& [link, target] : k_dev_links) {
+        if (::symlink(target, in_new_root(link).c_str()) != 0 && errno != EEXIST) {
+            log_debug("cannot link %s -> %s: %s", link, target, std::strerror(errno));
         }
     }
 }

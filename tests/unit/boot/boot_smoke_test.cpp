@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -292,6 +293,9 @@ TEST_F(BootSmoke, BootsToReadyAndPowersOffCleanly) {
     EXPECT_EQ(console.find("vmtest-init: FATAL"), std::string::npos) << console;
     EXPECT_NE(console.find("started guest agent /bin/sh"), std::string::npos) << console;
     EXPECT_NE(console.find("poweroff requested by the host"), std::string::npos) << console;
+    if (std::getenv("VMTEST_SMOKE_SHOW_CONSOLE") != nullptr) {
+        std::printf("%s", console.c_str());
+    }
 }
 
 TEST_F(BootSmoke, WithoutOverlayTheRootStaysReadOnly) {

@@ -93,6 +93,8 @@ TEST_F(QgaRunnerTest, DescribeNamesTheChannelsAndTheAgent) {
 TEST_F(QgaRunnerTest, RejectsBadConfig) {
     EXPECT_THROW(QgaRunner(sdk::Host(m_host.api()), {{"connect_attempt_ms", "soon"}}), sdk::Error);
     EXPECT_THROW(QgaRunner(sdk::Host(m_host.api()), {{"connect_attempt_ms", 0}}), sdk::Error);
+    EXPECT_THROW(QgaRunner(sdk::Host(m_host.api()), {{"connect_timeout_ms", 1LL << 62}}),
+                 sdk::Error);
 }
 
 TEST_F(QgaRunnerTest, ConnectNeedsEveryChannel) {

@@ -59,6 +59,21 @@ TEST(UnixSocket, ConnectStopsWhenAsked) {
     EXPECT_LT(Clock::now() - started, 1s);
 }
 
+TEST(UnixSocket, ConnectWithoutADeadlineStillStops) {
+    TempDir dir;
+    const auto started = Clock::now();
+    EXPECT_THROW(UnixSocket::connect(dir.file("absent.sock"), Deadline::max(),
+                                     testing::stop_after(150ms)),
+                 CancelledError);
+    EXPECT_LT(Clock::now() - started, 1s);
+}
+
+TEST(UnixSocket, PollTimeoutIsClampedAndRoundedUp) {
+    EXPECT_EQ(poll_timeout_ms(Deadline::max(), 100ms), 100);
+    EXPECT_EQ(poll_timeout_ms(Clock::now() - 1s, 100ms), 0);
+    EXPECT_EQ(poll_timeout_ms(Clock::now() + std::chrono::microseconds(300), 100ms), 1);
+}
+
 TEST(UnixSocket, ConnectRejectsAnOverlongPath) {
     EXPECT_THROW(UnixSocket::connect("/tmp/" + std::string(200, 'x'), deadline_after(1s)),
                  ProtocolError);

@@ -90,10 +90,13 @@ struct VmSpec {
     std::string qemu_command; // emulator binary override; empty for the default
     std::string kvm_cpu_args; // -cpu argument under KVM; empty for "host"
     std::vector<std::string> extra_args;  // appended verbatim to the emulator's arguments
+    // Connect the guest's /dev/hvc0 to vmtest's own stdin and stdout (an
+    // interactive shell). Since ABI 1.0.
+    bool interactive_console = false;
     NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(VmSpec, arch, kernel, initrd, cmdline, image, uefi,
                                                 bios, cpus, memory, attachments, channels,
                                                 console_log, runtime_dir, cache_dir, qemu_command,
-                                                kvm_cpu_args, extra_args)
+                                                kvm_cpu_args, extra_args, interactive_console)
 };
 
 // Backend reply to `describe`. Since ABI 1.0.

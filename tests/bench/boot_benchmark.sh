@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# How much does vmtest add to a bare boot? Times, in the same run and on the
+# same kernel:
+#   bare    qemu-system-x86_64 -kernel <bzImage> -initrd <busybox init that
+#           powers off at once>: the least any tool can do with this kernel
+#   vmtest  vmtest -k <bzImage> true: boot, modules, 9p root, guest agent,
+#           command, clean poweroff
+# and prints the median of each and the ratio vmtest/bare.
+#
+# Usage: boot_benchmark.sh [VMTEST_BINARY] [KERNEL] [RUNS]
+set -euo pipefail
+vmtest=${1:-build/bin/vmtest}
+kernel=${2:-$(ls /boot/vmlinuz-* | sort -V | tail -n 1)}
+runs=${3:-5}
+accel=${VMTEST_BENCH_ACCEL:-tcg}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/initramfs/bin" "$work/initramfs/dev" "$work/project"
+cp /bin/busybox "$work/initramfs/bin/busybox"
+printf '#!/bin/busybox sh\n/bin/busybox poweroff -f\n' > "$work/initramfs/init"
+chmod +x "$work/initramfs/init"
+(cd "$work/initramfs" && find . | cpio -o -H newc 2>/dev/null) > "$work/tiny.cpio"
+
+seconds() {
+  local start=$EPOCHREALTIME
+  "$@" >/dev/null 2>&1 || true
+  awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.3f", b - a}'
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+bare() {
+  qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot -machine q35 \
+    -accel "$accel" -m 512 -kernel "$kernel" -initrd "$work/tiny.cpio" \
+    -append "console=ttyS0 panic=-1 quiet" -serial "file:$work/bare.log"
+}
+run_vmtest() { (cd "$work/project" && VMTEST_NO_UI=1 "$vmtest" -k "$kernel" --backend "qemu-$accel" true); }
+
+# One untimed vmtest run fills the caches (extracted kernel, initramfs), as
+# any second run of a user's would find them.
+run_vmtest >/dev/null 2>&1 || { echo "vmtest failed; is it built?" >&2; exit 1; }
+
+bare_times=() vmtest_times=()
+for ((i = 0; i < runs; i++)); do   # interleaved, so load drifts hit both alike
+  bare_times+=("$(seconds bare)")
+  vmtest_times+=("$(seconds run_vmtest)")
+done
+bare_median=$(printf '%s\n' "${bare_times[@]}" | median)
+vmtest_median=$(printf '%s\n' "${vmtest_times[@]}" | median)
+
+echo "kernel:  $kernel ($accel, $runs runs each, median)"
+printf 'bare:    %.2f s   (%s)\n' "$bare_median" "${bare_times[*]}"
+printf 'vmtest:  %.2f s   (%s)\n' "$vmtest_median" "${vmtest_times[*]}"
+awk -v v="$vmtest_median" -v b="$bare_median" 'BEGIN {printf "ratio:   %.2f (vmtest / bare)\n", v / b}'
