@@ -52,6 +52,7 @@
 
 #include "protocol/base64.hpp"
 #include "protocol/errors.hpp"
+#include "protocol/qapi_reply.hpp"
 
 namespace vmtest::protocol {
 namespace {
@@ -189,14 +190,8 @@ nlohmann::json QgaClient::execute(std::string_view command, const nlohmann::json
                 log_debug(m_log, "guest agent: dropping stale reply " + excerpt(message));
                 continue;
             }
-            if (const auto result = message.find("return"); result != message.end()) {
+            if (auto result = qapi_result(message, "guest agent", name)) {
                 return *result;
-            }
-            if (const auto error = message.find("error"); error != message.end()) {
-                const std::string error_class = error->value("class", std::string("Error"));
-                const std::string description = error->value("desc", std::string("unknown error"));
-                throw RemoteError("guest agent command '" + name + "' failed: " + description,
-                                  error_class, description);
             }
             throw ProtocolError("unexpected guest agent message: " + excerpt(message));
         }

@@ -37,6 +37,7 @@
 #include <utility>
 
 #include "protocol/errors.hpp"
+#include "protocol/qapi_reply.hpp"
 
 namespace vmtest::protocol {
 namespace {
@@ -145,14 +146,8 @@ nlohmann::json QmpClient::execute(std::string_view command, const nlohmann::json
                 log_debug(m_log, "QMP dropping stale reply " + excerpt(message));
                 continue;
             }
-            if (const auto result = message.find("return"); result != message.end()) {
+            if (auto result = qapi_result(message, "QMP", name)) {
                 return *result;
-            }
-            if (const auto error = message.find("error"); error != message.end()) {
-                const std::string error_class = error->value("class", std::string("Error"));
-                const std::string description = error->value("desc", std::string("unknown error"));
-                throw RemoteError("QMP command '" + name + "' failed: " + description,
-                                  error_class, description);
             }
             if (message.contains("QMP")) {
                 continue;  // a greeting repeated by a confused peer; harmless

@@ -1,5 +1,6 @@
 #include "util/paths.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <pwd.h>
 #include <unistd.h>
@@ -43,6 +44,25 @@ std::filesystem::path state_dir() {
 
 std::filesystem::path executable_dir() {
     return std::filesystem::read_symlink("/proc/self/exe").parent_path();
+}
+
+std::optional<std::filesystem::path> find_program(const std::string& program) {
+    if (program.find('/') != std::string::npos) {
+        return access(program.c_str(), X_OK) == 0 ? std::optional<std::filesystem::path>(program)
+                                                   : std::nullopt;
+    }
+    const char* path = std::getenv("PATH");
+    const std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+    for (std::size_t start = 0; start <= dirs.size();) {
+        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+        const std::filesystem::path candidate =
+            std::filesystem::path(dirs.substr(start, end - start)) / program;
+        if (access(candidate.c_str(), X_OK) == 0) {
+            return candidate;
+        }
+        start = end + 1;
+    }
+    return std::nullopt;
 }
 
 }  // namespace vmtest::util

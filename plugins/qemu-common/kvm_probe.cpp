@@ -15,6 +15,7 @@
 
 #include "qemu_command_line.hpp"
 #include "util/child_process.hpp"
+#include "util/paths.hpp"
 #include "util/text_file.hpp"
 
 namespace vmtest::qemu {
@@ -35,29 +36,13 @@ std::optional<std::string> check_device() {
     return std::nullopt;
 }
 
-std::string resolve_in_path(const std::string& binary) {
-    if (binary.find('/') != std::string::npos) {
-        return binary;
-    }
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/bin:/bin";
-    for (std::size_t start = 0; start <= dirs.size();) {
-        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-        const std::string candidate = dirs.substr(start, end - start) + "/" + binary;
-        if (access(candidate.c_str(), X_OK) == 0) {
-            return candidate;
-        }
-        start = end + 1;
-    }
-    return binary;
-}
-
 // Everything the verdict depends on; a change to any of it re-probes.
 nlohmann::json verdict_key(const sdk::VmSpec& spec) {
     utsname host{};
     uname(&host);
-    const std::string binary = resolve_in_path(
-        spec.qemu_command.empty() ? default_qemu_binary(spec.arch) : spec.qemu_command);
+    const std::string program =
+        spec.qemu_command.empty() ? default_qemu_binary(spec.arch) : spec.qemu_command;
+    const std::string binary = util::find_program(program).value_or(program).string();
     struct stat info {};
     stat(binary.c_str(), &info);
     return {{"host_kernel", std::string(host.release) + " " + host.version},

@@ -4,27 +4,12 @@
 
 #include "kvm_probe.hpp"
 #include "protocol/qmp_client.hpp"
+#include "util/paths.hpp"
 #include "util/text_file.hpp"
 
 namespace vmtest::qemu {
 
 namespace {
-
-bool in_path(const std::string& binary) {
-    if (binary.find('/') != std::string::npos) {
-        return access(binary.c_str(), X_OK) == 0;
-    }
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/bin:/bin";
-    for (std::size_t start = 0; start <= dirs.size();) {
-        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-        if (access((dirs.substr(start, end - start) + "/" + binary).c_str(), X_OK) == 0) {
-            return true;
-        }
-        start = end + 1;
-    }
-    return false;
-}
 
 std::string trimmed(std::string text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
@@ -54,7 +39,7 @@ sdk::BackendDescription QemuBackend::describe() {
 void QemuBackend::probe(const sdk::VmSpec& spec) {
     const std::string binary =
         spec.qemu_command.empty() ? default_qemu_binary(spec.arch) : spec.qemu_command;
-    if (!in_path(binary)) {
+    if (!util::find_program(binary)) {
         throw sdk::unsupported(binary + " not found (install qemu-system-x86)");
     }
     if (m_accelerator == Accelerator::kvm) {

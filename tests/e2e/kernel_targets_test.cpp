@@ -101,11 +101,12 @@ TEST_F(E2E, QemuFailingToStartShowsQemusOwnError) {
     EXPECT_THAT(result.out, HasSubstr("-no-such-option: invalid option"));
 }
 
-TEST_F(E2E, CtrlCTearsDownTheVmAndEverythingElse) {
-    VmtestProcess process(options({"-k", m_kernel.string(), "sleep 600"}));
+TEST_F(E2E, OutputStreamsLiveAndCtrlCTearsDownTheVmAndEverythingElse) {
+    VmtestProcess process(options({"-k", m_kernel.string(), "echo streaming-live; sleep 600"}));
+    // The command never ends, so seeing its output proves it streams.
     ASSERT_TRUE(process.wait_for_output(
         [](const std::string& out, const std::string&) {
-            return out.find("===> Running command") != std::string::npos;
+            return out.find("streaming-live\n") != std::string::npos;
         },
         std::chrono::seconds(180)))
         << process.out() << process.err();
@@ -166,6 +167,24 @@ TEST_F(E2E, DashGivesAnInteractiveShellOnTheGuestWiredToTheTerminal) {
     const int status = pclose(pipe);
     EXPECT_EQ(WEXITSTATUS(status), 5) << out;
     EXPECT_THAT(out, ::testing::HasSubstr("shell-on-vmtest"));
+}
+
+}  // namespace
+}  // namespace vmtest::e2e
+
+namespace vmtest::e2e {
+namespace {
+
+TEST_F(E2E, KernelWithEverythingBuiltInNeedsNoModules) {
+    const char* kernel = std::getenv("VMTEST_E2E_BUILTIN_KERNEL");
+    if (!kernel || !*kernel) {
+        GTEST_SKIP() << "VMTEST_E2E_BUILTIN_KERNEL is not set (.ci/run builds one from "
+                        "../shared/kernel)";
+    }
+    const auto result = vmtest({"-k", kernel, "uname -r; echo built-in > built-in.txt"});
+    EXPECT_EQ(result.status, 0) << describe(result);
+    EXPECT_THAT(result.out, ::testing::HasSubstr(release_of(kernel) + "\n"));
+    EXPECT_EQ(read_file("built-in.txt"), "built-in\n");
 }
 
 }  // namespace
