@@ -1,6 +1,7 @@
 #include "run/target_runner.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include <spdlog/spdlog.h>
@@ -27,6 +28,8 @@ constexpr std::size_t k_boot_log_tail_lines = 30;
 // A powered-off guest makes QEMU exit within a second even under TCG.
 constexpr auto k_poweroff_grace = std::chrono::seconds(10);
 constexpr auto k_kill_grace = std::chrono::seconds(2);
+// How long a failure may take to show its cause (QEMU exiting after a panic).
+constexpr auto k_settle = std::chrono::milliseconds(1500);
 
 std::string seconds_text(std::chrono::seconds s) { return std::to_string(s.count()) + " s"; }
 
@@ -61,8 +64,10 @@ class TargetRun {
         } catch (const std::exception& e) {
             m_result.outcome = Outcome::error;
             // The watch knows the root cause (panic, exit, timeout); the
-            // exception is often just "stopped waiting" because of it.
-            m_result.error = m_watch && m_watch->reason() ? *m_watch->reason() : e.what();
+            // exception is often just its symptom ("stopped waiting", "channel
+            // closed").
+            const auto cause = m_watch ? m_watch->diagnose(k_settle) : std::nullopt;
+            m_result.error = cause ? *cause : e.what();
             m_result.timed_out = m_watch && m_watch->timed_out();
             spdlog::debug("target {} failed: {}", m_target.name, e.what());
         }

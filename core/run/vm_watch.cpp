@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <thread>
 
 #include "util/cancellation.hpp"
 
@@ -41,6 +42,18 @@ std::optional<std::string> VmWatch::stop_reason() {
     }
     m_next_check = now + k_check_interval;
     m_reason = check();
+    return m_reason;
+}
+
+std::optional<std::string> VmWatch::diagnose(std::chrono::milliseconds settle) {
+    const auto give_up = Clock::now() + settle;
+    while (!m_reason) {
+        m_reason = check();
+        if (m_reason || Clock::now() >= give_up) {
+            break;
+        }
+        std::this_thread::sleep_for(k_check_interval);
+    }
     return m_reason;
 }
 

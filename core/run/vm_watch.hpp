@@ -26,8 +26,11 @@ class VmWatch {
     // Why to stop now; nullopt to go on. Cheap enough to call often.
     std::optional<std::string> stop_reason();
 
-    // The reason recorded by the last stop_reason() that returned one.
-    const std::optional<std::string>& reason() const { return m_reason; }
+    // After something failed: the root cause if the guest or VM shows one
+    // (panic, init failure, exit, deadline). Checks at once, and keeps
+    // checking for up to `settle`, since QEMU exits a moment after a panic
+    // has already closed the channels a runner reads.
+    std::optional<std::string> diagnose(std::chrono::milliseconds settle);
     bool vm_exited() const { return m_exit.has_value(); }
     bool timed_out() const { return m_timed_out; }
     bool interrupted() const { return m_interrupted; }
