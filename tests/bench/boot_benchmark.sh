@@ -9,7 +9,7 @@
 #
 # Usage: boot_benchmark.sh [VMTEST_BINARY] [KERNEL] [RUNS]
 set -euo pipefail
-vmtest=${1:-build/bin/vmtest}
+vmtest=$(realpath "${1:-build/bin/vmtest}")
 kernel=${2:-$(ls /boot/vmlinuz-* | sort -V | tail -n 1)}
 runs=${3:-5}
 accel=${VMTEST_BENCH_ACCEL:-tcg}
