@@ -41,12 +41,10 @@ std::vector<std::string> base_guest_modules(const config::Target& target) {
 boot::InitConfig init_config_for(const config::Target& target,
                                  const std::vector<sdk::GuestMount>& mounts,
                                  const sdk::RunnerDescription& runner,
-                                 const std::vector<std::string>& modules,
                                  const std::vector<std::string>& hints, bool debug) {
     boot::InitConfig init;
     init.log_level = debug ? boot::InitLogLevel::debug : boot::InitLogLevel::quiet;
     init.hostname = "vmtest";
-    init.modules = modules;
     init.hints = hints;
 
     const auto& root = mount_for(mounts, k_root_tag);

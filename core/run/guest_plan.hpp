@@ -21,12 +21,11 @@ inline constexpr const char* k_control_port = "org.vmtest.control";
 std::vector<sdk::Export> exports_for(const config::Target& target);
 
 // What the guest's init does for this target, given how the share mounts
-// each export and what the runner's agent needs. `modules` are initramfs
-// paths in load order.
+// each export and what the runner's agent needs. The module list is left
+// to write_initramfs(), which knows where it puts them.
 boot::InitConfig init_config_for(const config::Target& target,
                                  const std::vector<sdk::GuestMount>& mounts,
                                  const sdk::RunnerDescription& runner,
-                                 const std::vector<std::string>& modules,
                                  const std::vector<std::string>& hints, bool debug);
 
 // The kernel modules the guest needs before it can mount its root, besides

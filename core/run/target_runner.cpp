@@ -104,7 +104,7 @@ class TargetRun {
 
         const auto prepared = m_share->prepare(exports_for(m_target));
         const auto init =
-            init_config_for(m_target, prepared.mounts, runner, {}, kernel.hints, m_env.debug);
+            init_config_for(m_target, prepared.mounts, runner, kernel.hints, m_env.debug);
         const auto initrd = m_dir->path() / "initramfs.cpio";
         write_initramfs(kernel, init, m_env.cache_dir, initrd);
 

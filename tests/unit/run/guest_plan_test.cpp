@@ -53,8 +53,7 @@ TEST(GuestPlan, RootWritableExportsTheRootWritableAndNeedsNoOverlay) {
 TEST(GuestPlan, InitMountsProjectAtMntVmtestAndAtItsHostPath) {
     const auto t = target();
     sdk::RunnerDescription runner{{"org.qemu.guest_agent.0"}, {{"/usr/sbin/qemu-ga"}, {"-m"}}};
-    const auto init = init_config_for(t, nine_p_mounts(exports_for(t)), runner, {"/lib/modules/a.ko"},
-                                      {"a hint"}, false);
+    const auto init = init_config_for(t, nine_p_mounts(exports_for(t)), runner, {"a hint"}, false);
     ASSERT_TRUE(init.root);
     EXPECT_TRUE(init.root->read_only);
     EXPECT_EQ(init.root->source, "vmtest_root");
@@ -74,7 +73,7 @@ TEST(GuestPlan, InitMountsProjectAtMntVmtestAndAtItsHostPath) {
 TEST(GuestPlan, AProjectAtTheRootIsNotBoundOverTheRoot) {
     auto t = target();
     t.base_dir = "/";
-    const auto init = init_config_for(t, nine_p_mounts(exports_for(t)), {}, {}, {}, false);
+    const auto init = init_config_for(t, nine_p_mounts(exports_for(t)), {}, {}, false);
     EXPECT_TRUE(init.binds.empty());
 }
 
