@@ -81,7 +81,9 @@ void check_plugins(const std::vector<config::Target>& targets,
                    const plugin_host::PluginRegistry& registry) {
     for (const auto& target : targets) {
         try {
-            registry.find(VMTEST_KIND_SHARE, target.share);
+            if (target.share != "auto") {
+                registry.find(VMTEST_KIND_SHARE, target.share);
+            }
             registry.find(VMTEST_KIND_RUNNER, target.runner);
             if (target.backend != "auto") {
                 registry.find(VMTEST_KIND_BACKEND, target.backend);

@@ -1,6 +1,7 @@
 #include "reporter_setup.hpp"
 
 #include <cstdlib>
+#include <stdexcept>
 #include <unistd.h>
 
 #include "plugin_host/typed_plugins.hpp"
@@ -32,10 +33,16 @@ std::unique_ptr<plugin_host::ReporterPlugin> make(const plugin_host::PluginRegis
 
 void add_reporters(run::EventBus& events, const plugin_host::PluginRegistry& registry,
                    const std::vector<config::ReporterSpec>& requested) {
-    bool stdout_taken = false;
+    int to_stdout = 0;
     for (const auto& spec : requested) {
-        stdout_taken = stdout_taken || (spec.name != "console" && !spec.output);
+        to_stdout += spec.name != "console" && !spec.output;
     }
+    // Two documents on one stream would make both unreadable.
+    if (to_stdout > 1) {
+        throw std::runtime_error("only one reporter can write to stdout; give the others a file "
+                                 "(--reporter NAME=PATH)");
+    }
+    const bool stdout_taken = to_stdout > 0;
     // The console comes first so a person sees progress before any report
     // is written.
     events.add(make(registry, "console", console_config(stdout_taken ? STDERR_FILENO : STDOUT_FILENO)));

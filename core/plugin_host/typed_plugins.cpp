@@ -64,6 +64,19 @@ sdk::ShareDescription SharePlugin::describe() {
         .get<sdk::ShareDescription>();
 }
 
+std::optional<std::string> SharePlugin::probe(const std::vector<sdk::Export>& exports) {
+    const auto function = entry(m_ops, &vmtest_share_ops::probe);
+    if (!function) {
+        return std::nullopt;  // an older share: no way to ask, so assume it works
+    }
+    const std::string text = dump(exports);
+    const auto outcome = m_instance->invoke(function, text.c_str());
+    if (outcome.status == VMTEST_OK) {
+        return std::nullopt;
+    }
+    return outcome.error;
+}
+
 sdk::PreparedShare SharePlugin::prepare(const std::vector<sdk::Export>& exports) {
     const std::string text = dump(exports);
     return m_instance->call(entry(m_ops, &vmtest_share_ops::prepare), text.c_str())

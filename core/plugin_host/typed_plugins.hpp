@@ -37,6 +37,9 @@ class SharePlugin {
     const PluginInstance& instance() const { return *m_instance; }
 
     sdk::ShareDescription describe();
+    // nullopt when it can serve `exports` here (also when the plugin
+    // predates probe); else the share's reason.
+    std::optional<std::string> probe(const std::vector<sdk::Export>& exports);
     sdk::PreparedShare prepare(const std::vector<sdk::Export>& exports);
     void release();
 

@@ -104,6 +104,9 @@ void EventBus::target_finished(const TargetResult& result) {
     if (!result.error.empty()) {
         event["error"] = result.error;
     }
+    if (!result.error_kind.empty()) {
+        event["error_kind"] = result.error_kind;
+    }
     publish(event);
 }
 

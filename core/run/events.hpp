@@ -29,6 +29,9 @@ struct TargetResult {
     int signal = 0;
     std::string error;        // one line, for `error` outcomes
     bool timed_out = false;   // an `error` because a deadline passed
+    // For `error`: "timeout", "kernel_panic", "init_failed", "vm_exit",
+    // "interrupted", or "infrastructure" (anything else vmtest hit).
+    std::string error_kind;
     double duration_s = 0;
     std::string boot_log;     // where the guest's console log was saved
     std::vector<std::string> boot_log_tail;  // shown on infrastructure errors

@@ -38,8 +38,12 @@ KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::
         for (const auto& dir : candidates) {
             searched += (searched.empty() ? "" : " and ") + dir.lexically_normal().string();
         }
+        std::string needed;
+        for (const auto& module : wanted) {
+            needed += (needed.empty() ? "" : ", ") + module;
+        }
         setup.hints.push_back("kernel " + setup.release + " has no modules in " + searched +
-                              "; it needs virtio, 9p and overlay built in, or its modules installed");
+                              "; it needs " + needed + " built in, or its modules installed");
     }
     return setup;
 }

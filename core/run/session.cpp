@@ -18,6 +18,7 @@ std::vector<TargetResult> run_targets(const std::vector<config::Target>& targets
             skipped.name = targets[i].name;
             skipped.outcome = Outcome::not_run;
             skipped.error = "not run: interrupted";
+            skipped.error_kind = "not_run";
             env.events.target_finished(skipped);
             results.push_back(skipped);
             continue;

@@ -69,6 +69,9 @@ class TargetRun {
             const auto cause = m_watch ? m_watch->diagnose(k_settle) : std::nullopt;
             m_result.error = cause ? *cause : e.what();
             m_result.timed_out = m_watch && m_watch->timed_out();
+            m_result.error_kind = cause && !m_watch->reason_kind().empty() ? m_watch->reason_kind()
+                                  : util::cancellation_requested()           ? "interrupted"
+                                                                             : "infrastructure";
             spdlog::debug("target {} failed: {}", m_target.name, e.what());
         }
         tear_down();
@@ -92,7 +95,11 @@ class TargetRun {
         m_dir = std::make_unique<util::RuntimeDir>();
         m_console_log = m_dir->path() / "console.log";
 
-        m_share = std::make_unique<SharePlugin>(instance(VMTEST_KIND_SHARE, m_target.share));
+        const auto exports = exports_for(m_target);
+        m_share_name = m_env.shares.choose(m_target.share, exports);
+        // Shares keep their sockets and helpers' logs in the run's directory.
+        m_share = std::make_unique<SharePlugin>(instance(
+            VMTEST_KIND_SHARE, m_share_name, {{"runtime_dir", m_dir->path().string()}}));
         m_runner = std::make_unique<RunnerPlugin>(instance(VMTEST_KIND_RUNNER, m_target.runner));
         const auto share = m_share->describe();
         const auto runner = m_runner->describe();
@@ -102,7 +109,7 @@ class TargetRun {
         wanted.insert(wanted.end(), share.guest_modules.begin(), share.guest_modules.end());
         const KernelSetup kernel = prepare_kernel(m_target, wanted, m_env.cache_dir);
 
-        const auto prepared = m_share->prepare(exports_for(m_target));
+        const auto prepared = m_share->prepare(exports);
         const auto init =
             init_config_for(m_target, prepared.mounts, runner, kernel.hints, m_env.debug);
         const auto initrd = m_dir->path() / "initramfs.cpio";
@@ -154,7 +161,7 @@ class TargetRun {
             const auto& types = description.attachments;
             if (std::find(types.begin(), types.end(), attachment.type) == types.end()) {
                 throw std::runtime_error("backend " + backend_name + " cannot attach '" +
-                                         attachment.type + "' shares (share " + m_target.share +
+                                         attachment.type + "' shares (share " + m_share_name +
                                          " needs it)");
             }
         }
@@ -258,14 +265,15 @@ class TargetRun {
                                  "); install qemu-guest-agent there");
     }
 
-    std::unique_ptr<PluginInstance> instance(uint32_t kind, const std::string& name) {
+    std::unique_ptr<PluginInstance> instance(uint32_t kind, const std::string& name,
+                                             const nlohmann::json& config = nlohmann::json::object()) {
         plugin_host::HostCallbacks callbacks;
         callbacks.should_stop = [this] { return should_stop(); };
         callbacks.output = [this](vmtest_stream stream, std::string_view data) {
             m_env.events.output(m_target.name, stream, data);
         };
-        return std::make_unique<PluginInstance>(m_env.registry.find(kind, name),
-                                                nlohmann::json::object(), std::move(callbacks));
+        return std::make_unique<PluginInstance>(m_env.registry.find(kind, name), config,
+                                                std::move(callbacks));
     }
 
     bool should_stop() {
@@ -283,6 +291,7 @@ class TargetRun {
     std::filesystem::path m_console_log;
     std::filesystem::path m_control_socket;
     std::vector<sdk::Channel> m_channels;
+    std::string m_share_name;
     std::unique_ptr<SharePlugin> m_share;
     std::unique_ptr<RunnerPlugin> m_runner;
     std::unique_ptr<BackendPlugin> m_backend;

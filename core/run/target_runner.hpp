@@ -8,6 +8,7 @@
 #include "plugin_host/plugin_registry.hpp"
 #include "run/backend_selector.hpp"
 #include "run/events.hpp"
+#include "run/share_selector.hpp"
 
 namespace vmtest::run {
 
@@ -20,6 +21,7 @@ struct RunEnvironment {
     std::filesystem::path state_dir;        // boot logs are saved below it
     std::vector<std::string> environment;   // the host's, for the command
     bool debug = false;
+    ShareSelector shares{registry};         // resolves share "auto" once per run
 };
 
 // Runs one target from start to end: prepares kernel and initramfs, starts

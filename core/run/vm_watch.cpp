@@ -34,6 +34,7 @@ std::optional<std::string> VmWatch::stop_reason() {
     }
     if (util::cancellation_requested()) {
         m_interrupted = true;
+        m_kind = "interrupted";
         return m_reason = "interrupted";
     }
     const auto now = Clock::now();
@@ -59,6 +60,7 @@ std::optional<std::string> VmWatch::diagnose(std::chrono::milliseconds settle) {
 
 std::optional<std::string> VmWatch::check() {
     if (auto problem = scan_console()) {
+        m_kind = m_console_kind;
         return problem;
     }
     if (!m_exit) {
@@ -67,8 +69,10 @@ std::optional<std::string> VmWatch::check() {
     if (m_exit) {
         // QEMU may exit a moment after the panic lines are written.
         if (auto problem = scan_console()) {
+            m_kind = m_console_kind;
             return problem;
         }
+        m_kind = "vm_exit";
         std::string reason = "the VM exited unexpectedly (status " +
                              std::to_string(m_exit->exit_code) + ")";
         if (!m_exit->detail.empty()) {
@@ -78,6 +82,7 @@ std::optional<std::string> VmWatch::check() {
     }
     if (Clock::now() >= m_deadline) {
         m_timed_out = true;
+        m_kind = "timeout";
         return "timed out " + m_deadline_what;
     }
     return std::nullopt;
@@ -104,8 +109,10 @@ std::optional<std::string> VmWatch::scan_console() {
         }
         if (const auto at = line.find(k_panic); at != std::string::npos) {
             m_console_problem = "the guest kernel panicked: " + line.substr(at);
+            m_console_kind = "kernel_panic";
         } else if (const auto at = line.find(k_init_fatal); at != std::string::npos) {
             m_console_problem = "the guest's init failed: " + line.substr(at + strlen(k_init_fatal));
+            m_console_kind = "init_failed";
         }
         if (m_console_problem) {
             break;

@@ -31,6 +31,9 @@ class VmWatch {
     // checking for up to `settle`, since QEMU exits a moment after a panic
     // has already closed the channels a runner reads.
     std::optional<std::string> diagnose(std::chrono::milliseconds settle);
+    // What the reason is, for reporters: "interrupted", "timeout",
+    // "kernel_panic", "init_failed", "vm_exit"; empty while none.
+    const std::string& reason_kind() const { return m_kind; }
     bool vm_exited() const { return m_exit.has_value(); }
     bool timed_out() const { return m_timed_out; }
     bool interrupted() const { return m_interrupted; }
@@ -49,6 +52,8 @@ class VmWatch {
     std::optional<sdk::VmExit> m_exit;
     std::optional<std::string> m_reason;
     std::optional<std::string> m_console_problem;
+    std::string m_console_kind;
+    std::string m_kind;
     bool m_timed_out = false;
     bool m_interrupted = false;
 };

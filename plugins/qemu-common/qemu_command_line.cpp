@@ -1,5 +1,6 @@
 #include "qemu_command_line.hpp"
 
+#include <cctype>
 #include <sstream>
 
 #include "vmtest/sdk/plugin.hpp"
@@ -73,6 +74,15 @@ void add_attachment(std::vector<std::string>& argv, const sdk::Attachment& a, st
     (void)spec;
 }
 
+// The guest RAM size for a memory backend object. -m reads a number without
+// a unit as MiB, an object's size as bytes: say MiB explicitly.
+std::string memory_backend_size(const std::string& memory) {
+    if (!memory.empty() && std::isdigit(static_cast<unsigned char>(memory.back()))) {
+        return memory + "M";
+    }
+    return memory;
+}
+
 bool needs_shared_memory(const sdk::VmSpec& spec) {
     for (const auto& a : spec.attachments) {
         if (a.type == "vhost-user-fs") {
@@ -106,8 +116,9 @@ std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator 
     add(argv, {"-smp", std::to_string(spec.cpus), "-m", spec.memory});
     if (needs_shared_memory(spec)) {
         // vhost-user devices map guest RAM into the helper process.
-        add(argv, {"-object", "memory-backend-memfd,id=mem,share=on,size=" + spec.memory, "-numa",
-                   "node,memdev=mem"});
+        add(argv, {"-object",
+                   "memory-backend-memfd,id=mem,share=on,size=" + memory_backend_size(spec.memory),
+                   "-numa", "node,memdev=mem"});
     }
     if (spec.uefi || !spec.bios.empty()) {
         add(argv, {"-bios", spec.bios.empty() ? "/usr/share/ovmf/OVMF.fd" : spec.bios});

@@ -145,6 +145,11 @@ typedef struct vmtest_share_ops {
     vmtest_status (*prepare)(vmtest_instance* self, const char* exports, vmtest_reply* reply);
     /* Stop every helper `prepare` started. Idempotent. */
     vmtest_status (*release)(vmtest_instance* self, vmtest_reply* reply);
+    /* Can this share serve `exports` (JSON array, as for prepare) on this
+     * host? VMTEST_UNSUPPORTED with a reason when not (no helper binary, no
+     * privilege, ...). Leaves nothing running, returns within seconds. A plugin
+     * whose table ends before this entry counts as always usable. */
+    vmtest_status (*probe)(vmtest_instance* self, const char* exports, vmtest_reply* reply);
 } vmtest_share_ops;
 
 /*

@@ -85,6 +85,9 @@ class Backend : public Plugin {
 class Share : public Plugin {
   public:
     virtual ShareDescription describe() = 0;
+    // Throw unsupported(reason) when this host cannot serve `exports`
+    // (vmtest's share "auto" then uses another share). Must leave nothing running.
+    virtual void probe(const std::vector<Export>& exports) { (void)exports; }
     virtual PreparedShare prepare(const std::vector<Export>& exports) = 0;
     virtual void release() = 0;
 };
@@ -183,7 +186,13 @@ template <typename T> struct ShareTable {
     static vmtest_status release(vmtest_instance* s, vmtest_reply* r) {
         return guarded(r, [&] { self<T>(s).release(); });
     }
-    static constexpr vmtest_share_ops ops{sizeof(vmtest_share_ops), describe, prepare, release};
+    static vmtest_status probe(vmtest_instance* s, const char* exports, vmtest_reply* r) {
+        return guarded(r, [&] {
+            self<T>(s).probe(nlohmann::json::parse(exports).get<std::vector<Export>>());
+        });
+    }
+    static constexpr vmtest_share_ops ops{sizeof(vmtest_share_ops), describe, prepare, release,
+                                          probe};
 };
 
 template <typename T> struct RunnerTable {

@@ -1,0 +1,29 @@
+#include "document_reporter.hpp"
+
+namespace vmtest::report {
+
+DocumentReporter::DocumentReporter(sdk::Host host, const nlohmann::json& config, Renderer render)
+    : m_host(host), m_output(config), m_render(std::move(render)) {}
+
+void DocumentReporter::event(const nlohmann::json& event) {
+    m_recorder.record(event);
+    if (m_output.is_file() && event.is_object() && event.contains("type") &&
+        event["type"] == "target_finished") {
+        try {
+            m_output.write(m_render(m_recorder.run()));
+        } catch (const std::exception& e) {
+            // Throwing here would get this reporter dropped; finish() tries
+            // again and reports for good.
+            m_host.warn(e.what());
+        }
+    }
+}
+
+void DocumentReporter::finish() {
+    m_output.write(m_render(m_recorder.run()));
+    if (m_output.is_file()) {
+        m_host.debug("report written to " + m_output.describe());
+    }
+}
+
+}  // namespace vmtest::report

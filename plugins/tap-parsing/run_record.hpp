@@ -1,0 +1,79 @@
+// What a report says about a run, gathered from the run's events (schema in
+// sdk/README.md) as they arrive. Both the JUnit and the TAP reporter render
+// this record; it does not know either format.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "output_tail.hpp"
+#include "tap_document.hpp"
+
+namespace vmtest::report {
+
+// Kept per stream and target: a full kernel selftest run fits; a runaway
+// loop cannot exhaust memory.
+inline constexpr std::size_t k_output_limit = 1024 * 1024;
+// Both streams as they interleaved, for "the last lines of output".
+inline constexpr std::size_t k_recent_limit = 64 * 1024;
+
+struct TargetRecord {
+    std::string name;
+    bool started = false;
+    bool finished = false;
+    std::string result;  // pass, fail, error, not_run: as target_finished said
+    double duration_s = 0;
+    std::optional<int> exit_code;
+    int signal = 0;
+    std::string error;
+    std::string error_kind;  // as target_finished said (vmtest >= this member)
+    std::string boot_log;
+    std::vector<std::string> boot_log_tail;
+    std::string started_at;  // local time, "2024-05-01T12:00:00"
+    OutputTail stdout_tail{k_output_limit};
+    OutputTail stderr_tail{k_output_limit};
+    OutputTail recent{k_recent_limit};
+    tap::TapDocument tap;  // stdout read as TAP, once the target finished
+};
+
+struct RunRecord {
+    std::vector<TargetRecord> targets;
+    bool finished = false;  // run_finished arrived
+    bool interrupted = false;
+};
+
+// How a report shows a target, also one the run never finished (vmtest
+// stopped half-way): started ones as errors, the others as not run.
+std::string report_outcome(const TargetRecord& target);
+// One line saying why a target did not pass; "" when it passed.
+std::string failure_line(const TargetRecord& target, const RunRecord& run);
+// The TAP the target printed, if it is consistent enough to report test
+// point by test point.
+const tap::TapDocument* usable_tap(const TargetRecord& target);
+
+// What kind of infrastructure error ended a target, for machine readers:
+// timeout, kernel_panic, vm_exit, interrupted, not_run, or infrastructure.
+std::string error_kind(const TargetRecord& target);
+// The last `count` lines of both output streams as they interleaved,
+// sanitised.
+std::string recent_lines(const TargetRecord& target, std::size_t count);
+// What `tail` kept, sanitised, after a note saying how much it did not.
+std::string kept_output(const OutputTail& tail);
+
+class RunRecorder {
+  public:
+    // Events of unknown types, and members of unexpected types, are
+    // ignored: a newer vmtest must not break an older reporter.
+    void record(const nlohmann::json& event);
+    const RunRecord& run() const { return m_run; }
+
+  private:
+    TargetRecord& target(const std::string& name);
+
+    RunRecord m_run;
+};
+
+}  // namespace vmtest::report

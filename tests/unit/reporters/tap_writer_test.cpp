@@ -1,0 +1,202 @@
+// The TAP writer, checked with Perl's TAP::Parser (what `prove` runs on)
+// and, where installed, PyYAML for the diagnostic blocks.
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "report_consumers.hpp"
+#include "run_events.hpp"
+#include "tap_reporter.hpp"
+#include "tap_writer.hpp"
+#include "yaml_text.hpp"
+
+namespace vmtest::reporter_tap {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace report_testing;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class TapWriter : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::string pattern = (fs::temp_directory_path() / "vmtest-tap.XXXXXX").string();
+        m_dir = mkdtemp(pattern.data());
+    }
+    void TearDown() override { fs::remove_all(m_dir); }
+
+    // Renders `events` and returns what TAP::Parser reads from it, after
+    // checking it read it without complaint (and PyYAML agrees on the YAML).
+    nlohmann::json render_and_read(const Events& events) {
+        report::RunRecorder recorder;
+        for (const auto& event : events) {
+            recorder.record(event);
+        }
+        m_tap = render_tap(recorder.run());
+        const fs::path file = m_dir / "results.tap";
+        std::ofstream(file, std::ios::binary) << m_tap;
+        auto parsed = read_tap(file);
+        EXPECT_TRUE(parsed["parse_errors"].empty()) << parsed["parse_errors"].dump() << "\n" << m_tap;
+        EXPECT_FALSE(parsed["bailed_out"].get<bool>());
+        if (const auto yaml = read_tap_yaml_with_pyyaml(file)) {
+            nlohmann::json from_tap_parser = nlohmann::json::array();
+            for (const auto& test : parsed["tests"]) {
+                from_tap_parser.push_back(test["yaml"]);
+            }
+            // PyYAML types numbers; YAMLish keeps strings: compare the strings.
+            for (std::size_t i = 0; i < yaml->size() && i < from_tap_parser.size(); ++i) {
+                for (const auto& [key, value] : (*yaml)[i].items()) {
+                    const auto& theirs = from_tap_parser[i][key];
+                    if (value.is_number()) {
+                        EXPECT_DOUBLE_EQ(std::stod(theirs.get<std::string>()), value.get<double>())
+                            << key;
+                    } else {
+                        EXPECT_EQ(theirs, value) << key;
+                    }
+                }
+            }
+        }
+        return parsed;
+    }
+
+    fs::path m_dir;
+    std::string m_tap;
+};
+
+TEST_F(TapWriter, OneTestPointPerTargetAndThePlanIsMet) {
+    const auto tap = render_and_read(sample_run());
+    EXPECT_EQ(tap["version"], 13);
+    EXPECT_EQ(tap["plan"], "1..6");
+    EXPECT_EQ(tap["tests_run"], 6);
+    EXPECT_THAT(tap["passed"], ElementsAre(1, 5));
+    EXPECT_THAT(tap["failed"], ElementsAre(2, 3, 4, 6));
+    EXPECT_EQ(tap["tests"][0]["description"], "- passes");
+    EXPECT_THAT(m_tap, HasSubstr("# vmtest was interrupted"));
+}
+
+TEST_F(TapWriter, YamlDiagnosticsCarryResultExitStatusDurationAndOutputTail) {
+    const auto tap = render_and_read(sample_run());
+    const auto& passes = tap["tests"][0]["yaml"];
+    EXPECT_EQ(passes["result"], "pass");
+    EXPECT_EQ(passes["exit_code"], "0");
+    EXPECT_EQ(passes["duration_s"], "1.500");
+    EXPECT_EQ(passes["output_tail"], "hello\n");
+    const auto& fails = tap["tests"][1]["yaml"];
+    EXPECT_EQ(fails["result"], "fail");
+    EXPECT_EQ(fails["exit_code"], "7");
+    EXPECT_EQ(fails["message"], "command exited with status 7");
+    EXPECT_EQ(fails["output_tail"], "to stdout\nto stderr\n");
+    const auto& timeout = tap["tests"][3]["yaml"];
+    EXPECT_EQ(timeout["result"], "error");
+    EXPECT_EQ(timeout["error_kind"], "timeout");
+    EXPECT_EQ(timeout["boot_log_tail"], "[    0.000000] Linux version 6.1\nvmtest-init: running\n");
+    EXPECT_EQ(tap["tests"][5]["yaml"]["result"], "not_run");
+    EXPECT_EQ(tap["tests"][5]["yaml"]["message"], "not run: interrupted");
+}
+
+TEST_F(TapWriter, HostileNamesAndOutputRoundTrip) {
+    const auto tap = render_and_read(sample_run());
+    const auto& hostile = tap["tests"][4];
+    EXPECT_EQ(hostile["directive"], "") << "the '#' in the name is escaped";
+    EXPECT_THAT(hostile["description"].get<std::string>(), HasSubstr("red"));
+    EXPECT_EQ(hostile["yaml"]["output_tail"], k_hostile_output_clean);
+}
+
+TEST_F(TapWriter, OutputThatYamlishCouldMisreadIsQuoted) {
+    const std::string output = "   indented first line\n\n  \\ back\\slash \"quoted\"\n...\n";
+    Events events{run_started({"t"})};
+    add_target(events, "t", 0, output, failed("t", 1));
+    const auto tap = render_and_read(events);
+    EXPECT_EQ(tap["tests"][0]["yaml"]["output_tail"], output.substr(0, output.size() - 1));
+}
+
+TEST_F(TapWriter, SubtestsAreNestedBeforeTheirTargetAndInvisibleToATap13Reader) {
+    const auto tap = render_and_read(sample_run());
+    EXPECT_THAT(m_tap, HasSubstr("    # Subtest: tap subtests\n"
+                                 "    1..6\n"
+                                 "    ok 1 - boots\n"
+                                 "    not ok 2 - maps memory\n"
+                                 "    ok 3 - needs hardware # SKIP no such device\n"
+                                 "    not ok 4 - future feature # TODO not written yet\n"
+                                 "    ok 5 - fixed already # TODO was broken\n"
+                                 "        # Subtest: bpf\n"
+                                 "        1..2\n"
+                                 "        ok 1 - load\n"
+                                 "        ok 2 - attach # SKIP no BTF\n"
+                                 "    ok 6 - bpf\n"
+                                 "not ok 3 - tap subtests\n"));
+    EXPECT_EQ(tap["tests"][2]["yaml"]["tap"], "8 test points, 1 failed");
+    EXPECT_EQ(tap["tests_run"], 6) << "nested test points are not top-level ones";
+}
+
+TEST_F(TapWriter, FailingSubtestsFailTheTargetEvenWhenItsCommandExitedZero) {
+    Events events{run_started({"t"})};
+    add_target(events, "t", 0, "1..2\nok 1\nnot ok 2 - broken\n", passed("t"));
+    const auto tap = render_and_read(events);
+    EXPECT_THAT(tap["failed"], ElementsAre(1));
+    EXPECT_EQ(tap["tests"][0]["yaml"]["result"], "pass") << "vmtest's own verdict is kept";
+}
+
+TEST_F(TapWriter, TextFromTheGuestCannotBailOutOrAddTestPoints) {
+    Events events{run_started({"Bail out! not really"})};
+    add_target(events, "Bail out! not really", 0,
+               "1..1\nok 1 - Bail out! inner # TODO x\nBail out! for real\nok 2\n",
+               passed("Bail out! not really"));
+    const auto tap = render_and_read(events);
+    EXPECT_EQ(tap["tests_run"], 1);
+    EXPECT_THAT(m_tap, Not(HasSubstr("\nBail out!")));
+    EXPECT_THAT(m_tap, HasSubstr("\n    Bail out! for real\n"))
+        << "the command's own line is inside the YAML block, where it is text";
+}
+
+TEST_F(TapWriter, InconsistentTapIsNotNestedButExplained) {
+    Events events{run_started({"t"})};
+    add_target(events, "t", 0, "TAP version 13\n1..3\nok 1\n", errored("t", "timed out", {}));
+    const auto tap = render_and_read(events);
+    EXPECT_THAT(m_tap, Not(HasSubstr("# Subtest")));
+    EXPECT_EQ(tap["tests"][0]["yaml"]["tap"], "not used: planned 3 tests but 1 reported");
+}
+
+TEST_F(TapWriter, EmptyRunSkipsAll) {
+    const auto tap = render_and_read({run_started({})});
+    EXPECT_EQ(tap["tests_planned"], 0);
+    EXPECT_EQ(tap["tests_run"], 0);
+}
+
+TEST(YamlText, QuotedScalarsEscapeWhatYamlishAndYamlReadAlike) {
+    EXPECT_EQ(yaml_quoted("a \"b\" \\c\n\td"), "\"a \\x22b\\x22 \\\\c\\n\\td\"");
+    EXPECT_EQ(yaml_quoted("\x1b[31mred\x01"), "\"red\xEF\xBF\xBD\"");
+}
+
+TEST(YamlText, BlockOrQuotedDependingOnTheFirstLine) {
+    EXPECT_EQ(yaml_text_entry("out", "a\n\n  b\n", 2), "  out: |\n    a\n    \n      b\n");
+    EXPECT_EQ(yaml_text_entry("out", "\n\n  a\nb", 2), "  out: \"  a\\nb\"\n");
+    EXPECT_EQ(yaml_text_entry("out", "", 0), "out: \"\"\n");
+}
+
+TEST_F(TapWriter, FileReportAfterEachTargetAndAtTheEnd) {
+    const vmtest_host_api api{sizeof(vmtest_host_api), nullptr,
+                              [](void*, int, const char*) {}, [](void*) { return 0; },
+                              [](void*, int, const char*, size_t) {}};
+    const fs::path file = m_dir / "results.tap";
+    TapReporter reporter(sdk::Host(&api), {{"path", file.string()}});
+    reporter.event(run_started({"a", "b"}));
+    reporter.event(target_started("a", 0));
+    reporter.event(passed("a"));
+    auto tap = read_tap(file);
+    EXPECT_TRUE(tap["parse_errors"].empty());
+    EXPECT_THAT(tap["passed"], ElementsAre(1));
+    EXPECT_THAT(tap["failed"], ElementsAre(2)) << "not run yet";
+    reporter.event(target_started("b", 1));
+    reporter.event(passed("b"));
+    reporter.event(run_finished(false));
+    reporter.finish();
+    tap = read_tap(file);
+    EXPECT_THAT(tap["passed"], ElementsAre(1, 2));
+}
+
+}  // namespace
+}  // namespace vmtest::reporter_tap

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "vmtest/sdk/plugin.h"
+
+namespace vmtest::shares_test {
+
+// A private temporary directory, removed with everything in it.
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    const std::filesystem::path& path() const { return m_path; }
+
+  private:
+    std::filesystem::path m_path;
+};
+
+// A vmtest_host_api for a plugin class used directly: keeps what it logs.
+class RecordingHost {
+  public:
+    RecordingHost();
+    const vmtest_host_api* api() const { return &m_api; }
+    const std::vector<std::string>& lines() const { return m_lines; }
+
+  private:
+    vmtest_host_api m_api{};
+    std::vector<std::string> m_lines;
+};
+
+// Sets an environment variable for one scope, restoring the old value.
+class ScopedEnv {
+  public:
+    ScopedEnv(const char* name, const std::string& value);
+    ~ScopedEnv();
+
+  private:
+    std::string m_name;
+    bool m_had = false;
+    std::string m_old;
+};
+
+// Command lines of running processes that mention `needle`.
+std::vector<std::string> processes_mentioning(const std::string& needle);
+
+bool is_root();
+// The virtiofsd this machine has, or empty.
+std::filesystem::path installed_virtiofsd();
+
+}  // namespace vmtest::shares_test
