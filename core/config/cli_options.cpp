@@ -45,8 +45,8 @@ po::options_description our_options() {
         ("backend", po::value<std::string>()->value_name("NAME"),
          "Backend plugin that runs the VM (default: auto)")
         ("share", po::value<std::string>()->value_name("NAME"),
-         "Share plugin that exports host directories: 9p, virtiofs, or auto for\n"
-         "virtiofs where it can run, else 9p (default: 9p)")
+         "Share plugin that exports host directories: 9p, virtiofs, or auto (virtiofs "
+         "where it can run, else 9p) (default: 9p)")
         ("runner", po::value<std::string>()->value_name("NAME"),
          "Runner plugin that runs the command in the guest (default: qga)")
         ("timeout", po::value<std::string>()->value_name("SECONDS"),

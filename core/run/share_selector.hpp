@@ -23,7 +23,8 @@ class ShareSelector {
     std::string choose(const std::string& requested, const std::vector<sdk::Export>& exports);
 
   private:
-    std::optional<std::string> probe(const std::string& name, const std::vector<sdk::Export>& exports);
+    std::optional<std::string> probe(const std::string& name,
+                                     const std::vector<sdk::Export>& exports);
 
     const plugin_host::PluginRegistry& m_registry;
     std::optional<std::string> m_auto_choice;

@@ -265,8 +265,9 @@ class TargetRun {
                                  "); install qemu-guest-agent there");
     }
 
-    std::unique_ptr<PluginInstance> instance(uint32_t kind, const std::string& name,
-                                             const nlohmann::json& config = nlohmann::json::object()) {
+    std::unique_ptr<PluginInstance>
+    instance(uint32_t kind, const std::string& name,
+             const nlohmann::json& config = nlohmann::json::object()) {
         plugin_host::HostCallbacks callbacks;
         callbacks.should_stop = [this] { return should_stop(); };
         callbacks.output = [this](vmtest_stream stream, std::string_view data) {

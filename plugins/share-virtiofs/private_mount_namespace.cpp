@@ -118,7 +118,8 @@ void PrivateMountNamespace::add_read_only_view(const std::filesystem::path& sour
     });
 }
 
-std::unique_ptr<util::ChildProcess> PrivateMountNamespace::spawn(const util::SpawnOptions& options) {
+std::unique_ptr<util::ChildProcess>
+PrivateMountNamespace::spawn(const util::SpawnOptions& options) {
     std::unique_ptr<util::ChildProcess> child;
     run([&] { child = std::make_unique<util::ChildProcess>(options); });
     return child;

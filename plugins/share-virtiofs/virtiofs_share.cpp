@@ -1,7 +1,6 @@
 #include "virtiofs_share.hpp"
 
 #include <fstream>
-#include <sstream>
 #include <unistd.h>
 
 #include "listening_socket.hpp"
@@ -28,18 +27,6 @@ bool has_cap_sys_admin() {
         }
     }
     return false;
-}
-
-std::string one_line(std::string text) {
-    for (char& c : text) {
-        if (c == '\n') {
-            c = ' ';
-        }
-    }
-    while (!text.empty() && text.back() == ' ') {
-        text.pop_back();
-    }
-    return text;
 }
 
 std::string joined(const std::vector<std::string>& words) {
@@ -135,7 +122,7 @@ void VirtiofsShare::report_early_exit(const Daemon& daemon, const util::ChildExi
         text += (text.empty() ? "" : "; ") + line;
     }
     m_host.warn("virtiofsd for " + daemon.host_path + " exited with status " +
-                std::to_string(exit.exit_code) + (text.empty() ? "" : ": " + one_line(text)));
+                std::to_string(exit.exit_code) + (text.empty() ? "" : ": " + text));
 }
 
 void VirtiofsShare::release() {

@@ -40,7 +40,8 @@ std::string escaped_option_value(const std::string& value) {
     return out;
 }
 
-std::vector<std::string> virtiofsd_argv(const Virtiofsd& daemon, int fd, const std::string& source) {
+std::vector<std::string> virtiofsd_argv(const Virtiofsd& daemon, int fd,
+                                        const std::string& source) {
     std::vector<std::string> argv{daemon.path.string(), "--fd=" + std::to_string(fd)};
     if (daemon.dialect == Dialect::rust) {
         argv.insert(argv.end(), {"--shared-dir=" + source, "--cache=never", "--sandbox=namespace"});

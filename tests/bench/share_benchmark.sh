@@ -7,9 +7,8 @@
 #   exec    running 100 short programs from the guest's root (what test
 #           scripts do most: every exec looks up the binary, its loader and
 #           libraries)
-#   cpu     a shell loop that touches no file: vhost-user (virtiofs) needs
-#           guest RAM to be shared memory, which the host backs without
-#           transparent huge pages, and under TCG that slows all guest code
+#   cpu     a shell loop that touches no file, as a control (virtiofs
+#           makes guest RAM shared memory, which vhost-user needs)
 # and, on the host, boot-to-command: from starting vmtest until the
 # command's first output line arrives. Prints the median of RUNS runs.
 #

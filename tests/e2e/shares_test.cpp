@@ -116,9 +116,11 @@ void build_rootfs(const std::filesystem::path& root, bool with_agent) {
 
 struct ShareCase {
     std::string share;
-    std::string driver;        // the guest's virtio driver, under /sys/bus/virtio/drivers
-    std::string mount_root;    // the guest's command to mount the root's tag at /tmp/root2
+    std::string driver;      // the guest's virtio driver, under /sys/bus/virtio/drivers
+    std::string mount_root;  // the guest's command to mount the root's tag at /tmp/root2
 };
+
+void PrintTo(const ShareCase& c, std::ostream* os) { *os << c.share; }
 
 std::string share_name(const ::testing::TestParamInfo<ShareCase>& info) {
     return info.param.share == "9p" ? "NineP" : "Virtiofs";
@@ -140,14 +142,16 @@ test -s /etc/os-release && echo root-read=ok
 mkdir -p /tmp/root2
 if )SH" + c.mount_root + R"SH( 2>/dev/null; then
   mount -o remount,rw /tmp/root2 2>/dev/null
-  touch /tmp/root2)SH" + host_probe + R"SH( 2>/dev/null && echo root-write=allowed || echo root-write=refused
+  touch /tmp/root2)SH" + host_probe + R"SH( 2>/dev/null && w=allowed || w=refused
+  echo root-write=$w
 else
   echo root-write=refused
 fi
 echo "ro-read=$(cat /data-ro/file)"
 (echo x > /data-ro/new) 2>/dev/null && echo ro-write=allowed || echo ro-write=refused
 mount -o remount,rw /data-ro && echo ro-remounted=rw
-(echo x > /data-ro/new) 2>/dev/null && echo ro-write-after-remount=allowed || echo ro-write-after-remount=refused
+(echo x > /data-ro/new) 2>/dev/null && w=allowed || w=refused
+echo ro-write-after-remount=$w
 echo from-guest > /data-rw/from-guest && echo rw-write=ok
 head -c 1048576 /dev/urandom > big.bin && sha256sum big.bin | cut -c1-64 > big.sha
 cat edit.txt grow.txt replace.txt /data-ro/file > /dev/null
@@ -157,7 +161,8 @@ while ! ls /data-rw | grep -qx go && [ $i -lt 600 ]; do
   cat edit.txt grow.txt replace.txt /data-ro/file > /dev/null  # keep them in the guest's caches
   sleep 0.1; i=$((i+1))
 done
-echo "after: edit=$(cat edit.txt) grow=$(cat grow.txt) replace=$(cat replace.txt) ro=$(cat /data-ro/file)"
+e=$(cat edit.txt) g=$(cat grow.txt) r=$(cat replace.txt) o=$(cat /data-ro/file)
+echo "after: edit=$e grow=$g replace=$r ro=$o"
 )SH";
 }
 
@@ -297,8 +302,9 @@ TEST_F(VirtiofsE2E, DaemonFailingToStartFailsTheRunAtOnceWithItsMessage) {
 }
 
 TEST_F(VirtiofsE2E, TimeoutLeavesNoDaemon) {
-    write_file("vmtest.toml", "[[target]]\nname = \"slow\"\nkernel = \"" + m_kernel.string() +
-                                  "\"\nshare = \"virtiofs\"\ncommand = \"sleep 600\"\ntimeout = 2\n");
+    write_file("vmtest.toml",
+               "[[target]]\nname = \"slow\"\nkernel = \"" + m_kernel.string() +
+                   "\"\nshare = \"virtiofs\"\ncommand = \"sleep 600\"\ntimeout = 2\n");
     const auto result = vmtest({});
     EXPECT_EQ(result.status, 124) << describe(result);
     EXPECT_EQ(leftover_processes(m_runtime), "");

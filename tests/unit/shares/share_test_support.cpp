@@ -9,7 +9,8 @@
 namespace vmtest::shares_test {
 
 TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vmtest-shares.XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "vmtest-shares.XXXXXX").string();
     if (!mkdtemp(pattern.data())) {
         throw std::runtime_error("mkdtemp failed");
     }

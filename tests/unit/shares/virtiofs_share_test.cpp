@@ -44,8 +44,9 @@ TEST_F(VirtiofsShareTest, DescribesAVhostUserFsAttachmentAndTheVirtiofsModule) {
 TEST_F(VirtiofsShareTest, PrepareStartsOneDaemonPerExportAndReleaseStopsThemAll) {
     const auto run = (m_dir.path() / "run").string();
     auto share = make_share();
-    const auto prepared = share.prepare({{"vmtest_root", "/", false},
-                                         {"vmtest_project", (m_dir.path() / "project").string(), true}});
+    const auto prepared =
+        share.prepare({{"vmtest_root", "/", false},
+                       {"vmtest_project", (m_dir.path() / "project").string(), true}});
     ASSERT_EQ(prepared.attachments.size(), 2u);
     for (const auto& attachment : prepared.attachments) {
         EXPECT_EQ(attachment.type, "vhost-user-fs");
@@ -60,9 +61,9 @@ TEST_F(VirtiofsShareTest, PrepareStartsOneDaemonPerExportAndReleaseStopsThemAll)
     EXPECT_EQ(prepared.mounts[0].source, "vmtest_root");
     // The read-only root is served from its read-only view, the project as is.
     EXPECT_EQ(shares_test::processes_mentioning("source=" + run + "/ro0").size(), 1u);
-    EXPECT_EQ(shares_test::processes_mentioning("source=" + m_dir.path().string() + "/project")
-                  .size(),
-              1u);
+    EXPECT_EQ(
+        shares_test::processes_mentioning("source=" + m_dir.path().string() + "/project").size(),
+        1u);
 
     share.release();
     EXPECT_THAT(shares_test::processes_mentioning("source=" + m_dir.path().string()),
@@ -80,8 +81,8 @@ TEST_F(VirtiofsShareTest, ADaemonThatFailedIsReportedWithItsOwnWordsOnRelease) {
     share.prepare({{"vmtest_project", (m_dir.path() / "project").string(), true}});
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     share.release();
-    EXPECT_THAT(m_host.lines(), ::testing::Contains(HasSubstr(
-                                    "exited with status 4: fake: source gone")));
+    EXPECT_THAT(m_host.lines(),
+                ::testing::Contains(HasSubstr("exited with status 4: fake: source gone")));
 }
 
 TEST_F(VirtiofsShareTest, PrepareWithoutARuntimeDirIsRefusedClearly) {

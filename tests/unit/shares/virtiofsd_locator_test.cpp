@@ -15,13 +15,15 @@ using shares_test::ScopedEnv;
 using shares_test::TempDir;
 
 // Excerpts of each daemon's --help.
-constexpr const char* k_qemu_help = "usage: virtiofsd [options]\n"
-                                    "    -o source=PATH             shared directory tree\n"
-                                    "    --fd=FDNUM                 fd number of vhost-user socket\n";
-constexpr const char* k_rust_help = "Usage: virtiofsd [OPTIONS]\n"
-                                    "      --shared-dir <SHARED_DIR>\n"
-                                    "      --fd <FD>\n"
-                                    "      --allow-mmap\n";
+constexpr const char* k_qemu_help =
+    "usage: virtiofsd [options]\n"
+    "    -o source=PATH             shared directory tree\n"
+    "    --fd=FDNUM                 fd number of vhost-user socket\n";
+constexpr const char* k_rust_help =
+    "Usage: virtiofsd [OPTIONS]\n"
+    "      --shared-dir <SHARED_DIR>\n"
+    "      --fd <FD>\n"
+    "      --allow-mmap\n";
 
 std::string failure_of(const std::function<void()>& body) {
     try {
@@ -84,7 +86,8 @@ TEST(VirtiofsdLocator, EnvironmentOverrideWinsAndIsCheckedWithAClearReason) {
     }
     {
         ScopedEnv env(k_virtiofsd_env, script(dir, "other", "echo hello").string());
-        EXPECT_THAT(failure_of([] { find_virtiofsd(); }), HasSubstr("does not look like virtiofsd"));
+        EXPECT_THAT(failure_of([] { find_virtiofsd(); }),
+                    HasSubstr("does not look like virtiofsd"));
     }
 }
 
