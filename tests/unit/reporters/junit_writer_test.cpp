@@ -25,20 +25,11 @@ using ::testing::Not;
 
 class JunitWriter : public ::testing::Test {
   protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "vmtest-junit.XXXXXX").string();
-        m_dir = mkdtemp(pattern.data());
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
 
     // Renders `events`, checks the file against the schema, and returns
     // what Python reads from it.
     nlohmann::json render_and_read(const Events& events) {
-        report::RunRecorder recorder;
-        for (const auto& event : events) {
-            recorder.record(event);
-        }
-        m_xml = render_junit(recorder.run());
+        m_xml = render_junit(record(events));
         const fs::path file = m_dir / "results.xml";
         std::ofstream(file, std::ios::binary) << m_xml;
         if (const auto xsd = junit_schema()) {
@@ -69,7 +60,8 @@ class JunitWriter : public ::testing::Test {
         throw std::runtime_error("no case " + name + " in " + suite.dump(2));
     }
 
-    fs::path m_dir;
+    TempDir m_scratch;
+    const fs::path& m_dir = m_scratch.path();
     std::string m_xml;
 };
 

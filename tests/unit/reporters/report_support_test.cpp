@@ -20,18 +20,6 @@ using namespace report_testing;
 
 const std::string k_fffd = "\xEF\xBF\xBD";
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "vmtest-report.XXXXXX").string();
-        m_path = mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(m_path); }
-    const fs::path& path() const { return m_path; }
-
-  private:
-    fs::path m_path;
-};
 
 std::string read(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -163,14 +151,6 @@ TEST(ReportOutput, StdoutWhenNoPathAndRefusesBadOnesEarly) {
         EXPECT_THROW(ReportOutput(nlohmann::json{{"path", (dir.path() / "locked" / "r.xml").string()}}),
                      std::runtime_error);
     }
-}
-
-RunRecord record(const Events& events) {
-    RunRecorder recorder;
-    for (const auto& event : events) {
-        recorder.record(event);
-    }
-    return recorder.run();
 }
 
 TEST(RunRecorder, GathersTheSampleRun) {

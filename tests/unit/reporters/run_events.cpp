@@ -1,6 +1,24 @@
 #include "run_events.hpp"
 
+#include <cstdlib>
+
 namespace vmtest::report_testing {
+
+report::RunRecord record(const Events& events) {
+    report::RunRecorder recorder;
+    for (const auto& event : events) {
+        recorder.record(event);
+    }
+    return recorder.run();
+}
+
+TempDir::TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "vmtest-report.XXXXXX").string();
+    m_path = mkdtemp(pattern.data());
+}
+
+TempDir::~TempDir() { std::filesystem::remove_all(m_path); }
 
 const std::string k_subtest_tap = "make: Entering directory '/mnt/vmtest'\n"
                                   "TAP version 13\n"

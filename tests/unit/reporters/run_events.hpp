@@ -2,14 +2,33 @@
 // reporters in tests without booting anything.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "run_record.hpp"
+
 namespace vmtest::report_testing {
 
 using Events = std::vector<nlohmann::json>;
+
+// What the reporters' recorder makes of `events`.
+report::RunRecord record(const Events& events);
+
+// A private directory for a test's report files, removed afterwards.
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return m_path; }
+
+  private:
+    std::filesystem::path m_path;
+};
 
 nlohmann::json run_started(const std::vector<std::string>& targets);
 nlohmann::json target_started(const std::string& target, int index);

@@ -22,20 +22,11 @@ using ::testing::Not;
 
 class TapWriter : public ::testing::Test {
   protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "vmtest-tap.XXXXXX").string();
-        m_dir = mkdtemp(pattern.data());
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
 
     // Renders `events` and returns what TAP::Parser reads from it, after
     // checking it read it without complaint (and PyYAML agrees on the YAML).
     nlohmann::json render_and_read(const Events& events) {
-        report::RunRecorder recorder;
-        for (const auto& event : events) {
-            recorder.record(event);
-        }
-        m_tap = render_tap(recorder.run());
+        m_tap = render_tap(record(events));
         const fs::path file = m_dir / "results.tap";
         std::ofstream(file, std::ios::binary) << m_tap;
         auto parsed = read_tap(file);
@@ -62,7 +53,8 @@ class TapWriter : public ::testing::Test {
         return parsed;
     }
 
-    fs::path m_dir;
+    TempDir m_scratch;
+    const fs::path& m_dir = m_scratch.path();
     std::string m_tap;
 };
 
