@@ -35,21 +35,6 @@ using namespace std::chrono_literals;
 constexpr const char* k_qemu = "/usr/bin/qemu-system-x86_64";
 constexpr const char* k_control_port = "org.vmtest.control";
 
-std::optional<std::filesystem::path> newest_boot_kernel() {
-    std::optional<std::filesystem::path> newest;
-    std::error_code error;
-    for (const auto& entry : std::filesystem::directory_iterator("/boot", error)) {
-        std::string name = entry.path().filename().string();
-        if (name.rfind("vmlinuz-", 0) != 0) {
-            continue;
-        }
-        if (!newest || ::strverscmp(name.c_str(), newest->filename().c_str()) > 0) {
-            newest = entry.path();
-        }
-    }
-    return newest;
-}
-
 // A QEMU child process that is always gone when this object is.
 class Qemu {
 public:
@@ -180,23 +165,24 @@ protected:
         if (::access(k_qemu, X_OK) != 0) {
             GTEST_SKIP() << k_qemu << " is not installed";
         }
-        auto kernel = newest_boot_kernel();
-        if (!kernel) {
+        const auto installed = test::newest_installed_kernel();
+        if (!installed) {
             GTEST_SKIP() << "no /boot/vmlinuz-* to boot";
         }
-        m_kernel = inspect(*kernel);
-        ASSERT_FALSE(m_kernel.release.empty()) << *kernel;
+        const std::filesystem::path& kernel = installed->image;
+        m_kernel = inspect(kernel);
+        ASSERT_FALSE(m_kernel.release.empty()) << kernel;
         auto start = Clock::now();
         auto vmlinux = extract_pvh_vmlinux(m_kernel, m_dir.path() / "cache");
-        std::printf("kernel %s (%s): PVH extraction %lld ms\n", kernel->c_str(), m_kernel.release.c_str(),
+        std::printf("kernel %s (%s): PVH extraction %lld ms\n", kernel.c_str(), m_kernel.release.c_str(),
                     static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count()));
-        m_boot_image = vmlinux ? *vmlinux : *kernel;
+        m_boot_image = vmlinux ? *vmlinux : kernel;
 
         ModuleResolution resolution = resolve_modules(
             {"virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay"},
             {"/lib/modules/" + m_kernel.release}, m_kernel.release);
         if (!resolution.modules_dir_found) {
-            GTEST_SKIP() << "no /lib/modules/" << m_kernel.release << " for " << *kernel;
+            GTEST_SKIP() << "no /lib/modules/" << m_kernel.release << " for " << kernel;
         }
         m_modules = resolution.modules;
     }

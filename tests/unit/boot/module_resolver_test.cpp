@@ -103,12 +103,14 @@ TEST(ModuleNames, NormalizeAndStripSuffixes) {
 }
 
 TEST(ModuleResolverHost, ResolvesTheDebianKernelModules) {
-    std::filesystem::path dir = "/lib/modules/6.1.0-56-amd64";
-    if (!std::filesystem::exists(dir / "modules.dep")) {
-        GTEST_SKIP() << dir << " is not installed";
+    const auto installed = test::newest_installed_kernel();
+    if (!installed) {
+        GTEST_SKIP() << "no /boot/vmlinuz-* installed (install linux-image-amd64)";
     }
+    const std::filesystem::path dir = "/lib/modules/" + installed->release;
+    ASSERT_TRUE(std::filesystem::exists(dir / "modules.dep")) << installed->image << " has no " << dir;
     auto resolution = resolve_modules({"virtio_pci", "virtio_console", "9pnet_virtio", "9p", "overlay"},
-                                      {dir}, "6.1.0-56-amd64");
+                                      {dir}, installed->release);
     std::vector<std::string> found;
     for (const auto& path : resolution.modules) {
         EXPECT_TRUE(std::filesystem::exists(path)) << path;

@@ -216,4 +216,20 @@ std::vector<std::byte> make_bzimage(std::string_view version_string, std::span<c
     return image;
 }
 
+std::optional<InstalledKernel> newest_installed_kernel() {
+    std::optional<InstalledKernel> newest;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/boot", error)) {
+        const std::string name = entry.path().filename().string();
+        const std::string prefix = "vmlinuz-";
+        if (name.rfind(prefix, 0) != 0) {
+            continue;
+        }
+        if (!newest || ::strverscmp(name.c_str(), newest->image.filename().c_str()) > 0) {
+            newest = InstalledKernel{entry.path(), name.substr(prefix.size())};
+        }
+    }
+    return newest;
+}
+
 }  // namespace vmtest::boot::test

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +52,15 @@ std::string read_text(const std::filesystem::path& path);
 std::vector<std::byte> compress_xz(std::span<const std::byte> input);
 std::vector<std::byte> compress_gzip(std::span<const std::byte> input);
 std::vector<std::byte> compress_zstd(std::span<const std::byte> input);
+
+// The host's newest installed kernel, /boot/vmlinuz-<release> (newest by
+// version order), and the release its file name gives. Tests discover the
+// kernel this way: Debian's release moves, so no test names one.
+struct InstalledKernel {
+    std::filesystem::path image;
+    std::string release;
+};
+std::optional<InstalledKernel> newest_installed_kernel();
 
 // A small ELF64 file with one PT_NOTE segment holding a "GNU" note and,
 // if `with_pvh_note`, a "Xen" note of type 18. `filler` is appended as data.

@@ -1,5 +1,7 @@
 #include "report_consumers.hpp"
 
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -155,8 +157,11 @@ ToolResult run_tool(const std::vector<std::string>& argv) {
     return result;
 }
 
-std::optional<std::filesystem::path> junit_schema() {
-    const std::filesystem::path xsd = VMTEST_JUNIT_XSD;
+std::filesystem::path own_junit_schema() { return VMTEST_OWN_JUNIT_XSD; }
+
+std::optional<std::filesystem::path> jenkins_junit_schema() {
+    const char* from_env = std::getenv("VMTEST_JENKINS_JUNIT_XSD");
+    const std::filesystem::path xsd = from_env && *from_env ? from_env : VMTEST_JENKINS_JUNIT_XSD;
     if (std::filesystem::exists(xsd)) {
         return xsd;
     }
@@ -165,6 +170,14 @@ std::optional<std::filesystem::path> junit_schema() {
 
 ToolResult validate_junit(const std::filesystem::path& xml, const std::filesystem::path& xsd) {
     return run_tool({"xmllint", "--noout", "--schema", xsd.string(), xml.string()});
+}
+
+ToolResult validate_junit(const std::filesystem::path& xml) {
+    auto result = validate_junit(xml, own_junit_schema());
+    if (const auto jenkins = jenkins_junit_schema(); jenkins && result.status == 0) {
+        result = validate_junit(xml, *jenkins);
+    }
+    return result;
 }
 
 nlohmann::json read_junit(const std::filesystem::path& xml) {

@@ -22,11 +22,21 @@ struct ToolResult {
 // Runs argv[0] (looked up in PATH) with `argv`, capturing its output.
 ToolResult run_tool(const std::vector<std::string>& argv);
 
-// junit-10.xsd from ../shared/schemas next to the source tree, if present.
-std::optional<std::filesystem::path> junit_schema();
+// The project's own schema of the JUnit XML vmtest writes
+// (tests/schemas/vmtest-junit.xsd): always there, so the tests need nothing
+// from outside the clone.
+std::filesystem::path own_junit_schema();
+
+// Jenkins' xunit schema (junit-10.xsd), which CI servers validate against:
+// $VMTEST_JENKINS_JUNIT_XSD, else ../shared/schemas next to the source tree
+// (CI has it; a user's clone does not). nullopt when neither exists.
+std::optional<std::filesystem::path> jenkins_junit_schema();
 
 // `xmllint --noout --schema <xsd> <xml>`: status 0 when valid.
 ToolResult validate_junit(const std::filesystem::path& xml, const std::filesystem::path& xsd);
+
+// Validates against the project's schema and, where it is found, Jenkins'.
+ToolResult validate_junit(const std::filesystem::path& xml);
 
 // The JUnit file as ElementTree reads it, after checking in Python that
 // every count attribute matches the elements it counts:
