@@ -132,14 +132,14 @@ command = "sh subtests.sh"
 
 TEST_F(Reporters, JunitOnStdoutIsPureXmlAndATimeoutIsAnErrorInBothReports) {
     write_file("vmtest.toml", "[[target]]\nname = \"slow\"\nkernel = \"kernel\"\n"
-                              "command = \"echo before the hang; sleep 600\"\ntimeout = 2\n");
+                              "command = \"echo before the hang; sleep 600\"\ntimeout = 6\n");
     const auto result = vmtest({"--reporter", "junit", "--reporter", "tap=results.tap"});
     EXPECT_EQ(result.status, 124) << describe(result);
     EXPECT_THAT(result.out, StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
     EXPECT_THAT(result.out, Not(HasSubstr("===>"))) << "the console moved to stderr";
     EXPECT_THAT(result.err, HasSubstr("=> slow\n"));
     EXPECT_THAT(result.err, HasSubstr("before the hang"));
-    EXPECT_THAT(result.err, HasSubstr("timed out after 2 s"));
+    EXPECT_THAT(result.err, HasSubstr("timed out after 6 s"));
 
     write_file("stdout.xml", result.out);
     const auto junit = read_junit(m_project / "stdout.xml");
@@ -147,7 +147,7 @@ TEST_F(Reporters, JunitOnStdoutIsPureXmlAndATimeoutIsAnErrorInBothReports) {
     const auto& slow = test_case(suite(junit, "slow"), "slow");
     EXPECT_EQ(slow["verdict"], "error");
     EXPECT_EQ(slow["type"], "timeout");
-    EXPECT_THAT(slow["message"].get<std::string>(), HasSubstr("timed out after 2 s"));
+    EXPECT_THAT(slow["message"].get<std::string>(), HasSubstr("timed out after 6 s"));
     EXPECT_THAT(slow["text"].get<std::string>(), HasSubstr("last lines of the guest's boot log"));
     EXPECT_EQ(slow["system_out"], "before the hang\n");
 
