@@ -24,7 +24,8 @@ std::string mount_tag(std::size_t index) { return "vmtest_mount" + std::to_strin
 std::vector<sdk::Export> exports_for(const config::Target& target) {
     std::vector<sdk::Export> exports;
     exports.push_back({k_root_tag, target.rootfs.string(), target.root_writable});
-    exports.push_back({k_project_tag, target.base_dir.string(), project_share_for(target).writable});
+    exports.push_back(
+        {k_project_tag, target.base_dir.string(), project_share_for(target).writable});
     for (std::size_t i = 0; i < target.vm.mounts.size(); ++i) {
         const auto& mount = target.vm.mounts[i];
         exports.push_back({mount_tag(i), mount.host_path.string(), mount.writable});

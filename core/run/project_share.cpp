@@ -12,17 +12,17 @@ namespace fs = std::filesystem;
 
 // System directories with everything under them.
 constexpr std::array k_system_trees = {
-    "/proc", "/sys",  "/dev",    "/run",      "/etc",      "/boot",     "/bin",
-    "/sbin", "/lib",  "/lib32",  "/lib64",    "/libx32",   "/usr",      "/var/log",
-    "/var/cache",     "/var/spool",           "/var/mail", "/var/backups"};
+    "/proc", "/sys",     "/dev",       "/run",       "/etc",      "/boot",
+    "/bin",  "/sbin",    "/lib",       "/lib32",     "/lib64",    "/libx32",
+    "/usr",  "/var/log", "/var/cache", "/var/spool", "/var/mail", "/var/backups"};
 
 // Parts of those trees where projects live.
 constexpr std::array k_project_trees = {"/usr/src", "/usr/local/src"};
 
 // Directories that are system directories themselves while what is under
 // them is a project (or a home, which holds projects).
-constexpr std::array k_system_parents = {"/",   "/var",     "/var/lib",      "/home",
-                                         "/opt", "/srv",    "/usr/src",      "/usr/local/src"};
+constexpr std::array k_system_parents = {"/",    "/var", "/var/lib", "/home",
+                                         "/opt", "/srv", "/usr/src", "/usr/local/src"};
 
 // `dir` is `tree` or below it, component-wise (/usr2 is not under /usr).
 bool is_within(const fs::path& dir, std::string_view tree) {

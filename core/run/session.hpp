@@ -8,10 +8,10 @@
 namespace vmtest::run {
 
 // Exit statuses (also in README.md).
-inline constexpr int k_exit_usage = 2;         // bad flags or vmtest.toml; nothing started
-inline constexpr int k_exit_unavailable = 69;  // EX_UNAVAILABLE: the VM could not run
-inline constexpr int k_exit_report_failed = 74;  // EX_IOERR: all passed, but a report was not written
-inline constexpr int k_exit_timeout = 124;     // the one target timed out (as timeout(1))
+inline constexpr int k_exit_usage = 2;            // bad flags or vmtest.toml; nothing started
+inline constexpr int k_exit_unavailable = 69;     // EX_UNAVAILABLE: the VM could not run
+inline constexpr int k_exit_report_failed = 74;   // EX_IOERR: all passed, a report is missing
+inline constexpr int k_exit_timeout = 124;        // the one target timed out (as timeout(1))
 // The number of failed targets saturates here: an exit status is 8 bits, so
 // 256 failures would read as 0 (success). 63 is the largest count below
 // sysexits.h's range (64-78, where 69 and 74 live), so a count can never be

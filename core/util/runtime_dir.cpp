@@ -44,7 +44,9 @@ int create_held_lock(const fs::path& dir) {
         return -1;
     }
     if (::flock(fd, LOCK_EX) != 0 || ::rename(temp.c_str(), (dir / k_lock_name).c_str()) != 0) {
+        const int saved = errno;
         ::close(fd);
+        errno = saved;
         return -1;
     }
     return fd;
@@ -54,7 +56,8 @@ int create_held_lock(const fs::path& dir) {
 
 fs::path RuntimeDir::runtime_base() {
     for (const char* name : {"XDG_RUNTIME_DIR", "TMPDIR"}) {
-        if (auto dir = absolute_path_from(name); dir && fs::is_directory(*dir)) {
+        if (auto dir = absolute_path_from(name);
+            dir && fs::is_directory(*dir) && ::access(dir->c_str(), W_OK | X_OK) == 0) {
             return *dir;
         }
     }
@@ -69,8 +72,7 @@ int remove_stale_runtime_dirs(const fs::path& base) {
         if (!is_runtime_dir_name(dir.filename().string()) || !is_own_directory(dir)) {
             continue;
         }
-        const int fd =
-            ::open((dir / k_lock_name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        const int fd = ::open((dir / k_lock_name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
             continue;
         }
@@ -87,7 +89,8 @@ int remove_stale_runtime_dirs(const fs::path& base) {
 
 RuntimeDir::RuntimeDir(const fs::path& base) {
     remove_stale_runtime_dirs(base);
-    std::string pattern = (base / (std::string(k_prefix) + std::string(k_template_suffix))).string();
+    const std::string name = std::string(k_prefix) + std::string(k_template_suffix);
+    std::string pattern = (base / name).string();
     // mkdtemp creates the directory with mode 0700.
     if (!mkdtemp(pattern.data())) {
         throw std::runtime_error("cannot create a runtime directory " + pattern + ": " +

@@ -25,7 +25,7 @@ class RuntimeDir {
     const std::filesystem::path& path() const { return m_path; }
 
     // $XDG_RUNTIME_DIR, else $TMPDIR, else /tmp; a variable that is
-    // relative or not a directory is ignored.
+    // relative, or not a directory this user can write to, is ignored.
     static std::filesystem::path runtime_base();
 
   private:

@@ -67,7 +67,8 @@ TEST_F(ReportHygiene, AReportThatCannotBeWrittenAtTheEndFailsTheRun) {
     // Our own /dev/full: writes fail with ENOSPC; the real one is not at risk.
     const fs::path full = m_root / "full";
     ASSERT_EQ(mknod(full.c_str(), S_IFCHR | 0666, makedev(1, 7)), 0);
-    const auto result = vmtest({"--reporter", "tap=" + full.string(), "-k", m_kernel.string(), "true"});
+    const auto result =
+        vmtest({"--reporter", "tap=" + full.string(), "-k", m_kernel.string(), "true"});
     EXPECT_EQ(result.status, 74) << describe(result);
     EXPECT_THAT(result.err, HasSubstr("could not finish its report: cannot write " + full.string() +
                                       ": write: No space left on device\n"));

@@ -31,7 +31,9 @@ std::string read(const fs::path& file) {
     return text.str();
 }
 
-ReportOutput output_to(const fs::path& path) { return ReportOutput(nlohmann::json{{"path", path.string()}}); }
+ReportOutput output_to(const fs::path& path) {
+    return ReportOutput(nlohmann::json{{"path", path.string()}});
+}
 
 std::string refusal(const fs::path& path) {
     try {
@@ -137,8 +139,9 @@ TEST(ReportOutputRefusals, ADirectoryIsRefusedBeforeTheRunAndLeftAlone) {
     fs::create_directory_symlink(dir.path() / "reports", dir.path() / "link-to-dir");
     for (const auto& path : {dir.path() / "reports", dir.path() / "link-to-dir"}) {
         const std::string message = refusal(path);
-        EXPECT_NE(message.find("cannot write the report to " + path.string() + ": it is a directory"),
-                  std::string::npos)
+        EXPECT_NE(
+            message.find("cannot write the report to " + path.string() + ": it is a directory"),
+            std::string::npos)
             << message;
         EXPECT_THROW(write_file_atomically(path, "x"), std::runtime_error);
     }
