@@ -157,12 +157,8 @@ int run_vmtest(int argc, char** argv) {
         throw UsageProblem(e.what());
     }
     run::BackendSelector backends(registry);
-    run::RunEnvironment env{registry,
-                            events,
-                            backends,
-                            util::cache_dir(),
-                            boot_log_state_dir(),
-                            host_environment(),
+    run::RunEnvironment env{registry,           events, backends, util::cache_dir(),
+                            boot_log_state_dir(), host_environment(),
                             spdlog::get_level() <= spdlog::level::debug};
     const auto results = run::run_targets(targets, env);
     const bool reports_written = events.finish();
