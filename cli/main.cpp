@@ -94,6 +94,17 @@ void check_plugins(const std::vector<config::Target>& targets,
     }
 }
 
+// Boot logs are a convenience: without a state directory the run goes on
+// and keeps none.
+std::filesystem::path boot_log_state_dir() {
+    try {
+        return util::state_dir();
+    } catch (const std::exception& e) {
+        spdlog::warn("{}; boot logs will not be kept", e.what());
+        return {};
+    }
+}
+
 std::vector<std::string> host_environment() {
     std::vector<std::string> env;
     for (char** entry = environ; *entry; ++entry) {
@@ -147,10 +158,11 @@ int run_vmtest(int argc, char** argv) {
     }
     run::BackendSelector backends(registry);
     run::RunEnvironment env{registry,           events, backends, util::cache_dir(),
-                            util::state_dir(),  host_environment(),
+                            boot_log_state_dir(), host_environment(),
                             spdlog::get_level() <= spdlog::level::debug};
     const auto results = run::run_targets(targets, env);
-    return run::exit_status(results);
+    const bool reports_written = events.finish();
+    return run::exit_status(results, reports_written);
 }
 
 }  // namespace

@@ -136,15 +136,18 @@ void EventBus::run_finished(const std::vector<TargetResult>& results, bool inter
              {"interrupted", interrupted}});
 }
 
-void EventBus::finish() {
+bool EventBus::finish() {
+    bool all_finished = true;
     for (auto& reporter : m_reporters) {
         try {
             reporter->finish();
         } catch (const std::exception& e) {
             spdlog::error("{} could not finish its report: {}", reporter->instance().label(),
                           e.what());
+            all_finished = false;
         }
     }
+    return all_finished;
 }
 
 }  // namespace vmtest::run

@@ -50,8 +50,9 @@ class EventBus {
     void output(const std::string& target, vmtest_stream stream, std::string_view data);
     void target_finished(const TargetResult& result);
     void run_finished(const std::vector<TargetResult>& results, bool interrupted);
-    // Lets every reporter flush and close its report.
-    void finish();
+    // Lets every reporter flush and close its report. False when one could
+    // not (each is reported in one line): the run must not pass for good.
+    bool finish();
 
   private:
     void publish(const nlohmann::json& event);

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "run/project_share.hpp"
+
 namespace vmtest::run {
 
 namespace {
@@ -22,7 +24,8 @@ std::string mount_tag(std::size_t index) { return "vmtest_mount" + std::to_strin
 std::vector<sdk::Export> exports_for(const config::Target& target) {
     std::vector<sdk::Export> exports;
     exports.push_back({k_root_tag, target.rootfs.string(), target.root_writable});
-    exports.push_back({k_project_tag, target.base_dir.string(), true});
+    exports.push_back(
+        {k_project_tag, target.base_dir.string(), project_share_for(target).writable});
     for (std::size_t i = 0; i < target.vm.mounts.size(); ++i) {
         const auto& mount = target.vm.mounts[i];
         exports.push_back({mount_tag(i), mount.host_path.string(), mount.writable});
@@ -51,12 +54,15 @@ boot::InitConfig init_config_for(const config::Target& target,
     init.root = boot::InitRootMount{root.fstype, root.source, root.options, !target.root_writable};
 
     const auto& project = mount_for(mounts, k_project_tag);
+    const auto project_share = project_share_for(target);
     const std::string guest_base{config::k_guest_base_dir};
-    init.mounts.push_back({project.fstype, project.source, guest_base, project.options, false});
+    init.mounts.push_back(
+        {project.fstype, project.source, guest_base, project.options, !project_share.writable});
     // Also at its own host path, so paths printed or baked in by the
     // project's tools (and the one-liner's cwd) work unchanged in the guest.
-    // Not over "/" itself, which would hide the whole root.
-    if (target.base_dir != "/" && target.base_dir.string() != guest_base) {
+    // Not over a system directory ("/" would hide the whole root, /proc the
+    // guest's own).
+    if (project_share.at_host_path && target.base_dir.string() != guest_base) {
         init.binds.push_back({guest_base, target.base_dir.string()});
     }
     for (std::size_t i = 0; i < target.vm.mounts.size(); ++i) {

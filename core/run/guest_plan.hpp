@@ -16,8 +16,9 @@ inline constexpr const char* k_project_tag = "vmtest_project";
 inline constexpr const char* k_control_port = "org.vmtest.control";
 
 // The host directories a target exports: its root (read-only unless
-// root_writable), the project directory (read-write, at /mnt/vmtest) and
-// each vm.mounts entry, in that order.
+// root_writable), the project directory (read-write, at /mnt/vmtest, unless
+// it is a system directory: see project_share.hpp) and each vm.mounts
+// entry, in that order.
 std::vector<sdk::Export> exports_for(const config::Target& target);
 
 // What the guest's init does for this target, given how the share mounts

@@ -8,18 +8,28 @@
 namespace vmtest::run {
 
 // Exit statuses (also in README.md).
-inline constexpr int k_exit_usage = 2;         // bad flags or vmtest.toml; nothing started
-inline constexpr int k_exit_unavailable = 69;  // EX_UNAVAILABLE: the VM could not run
-inline constexpr int k_exit_timeout = 124;     // the one target timed out (as timeout(1))
+inline constexpr int k_exit_usage = 2;            // bad flags or vmtest.toml; nothing started
+inline constexpr int k_exit_unavailable = 69;     // EX_UNAVAILABLE: the VM could not run
+inline constexpr int k_exit_report_failed = 74;   // EX_IOERR: all passed, a report is missing
+inline constexpr int k_exit_timeout = 124;        // the one target timed out (as timeout(1))
+// The number of failed targets saturates here: an exit status is 8 bits, so
+// 256 failures would read as 0 (success). 63 is the largest count below
+// sysexits.h's range (64-78, where 69 and 74 live), so a count can never be
+// mistaken for one of vmtest's own statuses or for 124 and 128+N.
+inline constexpr int k_exit_failures_cap = 63;
 
-// Runs targets one after the other, reporting each through the event bus.
-// After Ctrl-C/SIGTERM the remaining targets are reported as not run.
+// Runs targets one after the other, reporting each through the event bus,
+// up to the run_finished event; the caller then lets the reporters finish
+// (EventBus::finish) and passes the outcome to exit_status(). After
+// Ctrl-C/SIGTERM the remaining targets are reported as not run.
 std::vector<TargetResult> run_targets(const std::vector<config::Target>& targets,
                                       RunEnvironment& env);
 
 // One target: its command's exit status (124 when it timed out, 69 when
-// the VM could not run). Several: how many did not pass. Interrupted: 128 +
-// the signal, as a shell reports it.
-int exit_status(const std::vector<TargetResult>& results);
+// the VM could not run). Several: how many did not pass, at most 63.
+// Interrupted: 128 + the signal, as a shell reports it. A report that could
+// not be written turns what would be a success into 74, so CI never takes a
+// run without its report for a green one.
+int exit_status(const std::vector<TargetResult>& results, bool reports_written = true);
 
 }  // namespace vmtest::run

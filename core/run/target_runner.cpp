@@ -236,15 +236,18 @@ class TargetRun {
         if (m_console_log.empty() || !std::filesystem::exists(m_console_log)) {
             return;
         }
-        try {
-            const auto dir = m_env.state_dir / "boot-logs";
-            std::filesystem::create_directories(dir);
-            const auto saved = dir / (file_name_for(m_target.name) + ".log");
-            std::filesystem::copy_file(m_console_log, saved,
-                                       std::filesystem::copy_options::overwrite_existing);
-            m_result.boot_log = saved.string();
-        } catch (const std::exception& e) {
-            spdlog::debug("could not keep the boot log: {}", e.what());
+        // No state directory (main warned once): the log is not kept.
+        if (!m_env.state_dir.empty()) {
+            try {
+                const auto dir = m_env.state_dir / "boot-logs";
+                std::filesystem::create_directories(dir);
+                const auto saved = dir / (file_name_for(m_target.name) + ".log");
+                std::filesystem::copy_file(m_console_log, saved,
+                                           std::filesystem::copy_options::overwrite_existing);
+                m_result.boot_log = saved.string();
+            } catch (const std::exception& e) {
+                spdlog::warn("could not keep the boot log: {}", e.what());
+            }
         }
         if (m_result.outcome == Outcome::error) {
             m_result.boot_log_tail =

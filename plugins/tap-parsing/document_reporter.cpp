@@ -7,10 +7,9 @@ DocumentReporter::DocumentReporter(sdk::Host host, const nlohmann::json& config,
 
 void DocumentReporter::event(const nlohmann::json& event) {
     m_recorder.record(event);
-    if (m_output.is_file() && event.is_object() && event.contains("type") &&
-        event["type"] == "target_finished") {
+    if (event.is_object() && event.contains("type") && event["type"] == "target_finished") {
         try {
-            m_output.write(m_render(m_recorder.run()));
+            m_output.update(m_render(m_recorder.run()));
         } catch (const std::exception& e) {
             // Throwing here would get this reporter dropped; finish() tries
             // again and reports for good.
@@ -21,9 +20,7 @@ void DocumentReporter::event(const nlohmann::json& event) {
 
 void DocumentReporter::finish() {
     m_output.write(m_render(m_recorder.run()));
-    if (m_output.is_file()) {
-        m_host.debug("report written to " + m_output.describe());
-    }
+    m_host.debug("report written to " + m_output.describe());
 }
 
 }  // namespace vmtest::report

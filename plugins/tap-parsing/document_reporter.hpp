@@ -19,8 +19,8 @@ class DocumentReporter : public sdk::Reporter {
     DocumentReporter(sdk::Host host, const nlohmann::json& config, Renderer render);
 
     // A file report is rewritten after every target, so it is whole and
-    // says what ran even if vmtest is killed before finish(); stdout gets
-    // the document once, at the end.
+    // says what ran even if vmtest is killed before finish(); stdout, a
+    // device or a FIFO gets the document once, at the end.
     void event(const nlohmann::json& event) override;
     void finish() override;
 
