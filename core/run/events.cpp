@@ -62,6 +62,7 @@ void EventBus::publish(const nlohmann::json& event) {
         } catch (const std::exception& e) {
             spdlog::error("{} failed and is dropped: {}", (*it)->instance().label(), e.what());
             it = m_reporters.erase(it);
+            m_reporter_dropped = true;
         }
     }
 }
@@ -137,7 +138,7 @@ void EventBus::run_finished(const std::vector<TargetResult>& results, bool inter
 }
 
 bool EventBus::finish() {
-    bool all_finished = true;
+    bool all_finished = !m_reporter_dropped;
     for (auto& reporter : m_reporters) {
         try {
             reporter->finish();

@@ -51,13 +51,15 @@ class EventBus {
     void target_finished(const TargetResult& result);
     void run_finished(const std::vector<TargetResult>& results, bool interrupted);
     // Lets every reporter flush and close its report. False when one could
-    // not (each is reported in one line): the run must not pass for good.
+    // not, or one was dropped during the run (each is reported in one line):
+    // a run with a missing report must not pass for good.
     bool finish();
 
   private:
     void publish(const nlohmann::json& event);
 
     std::vector<std::unique_ptr<plugin_host::ReporterPlugin>> m_reporters;
+    bool m_reporter_dropped = false;
 };
 
 }  // namespace vmtest::run

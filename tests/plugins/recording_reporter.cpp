@@ -1,6 +1,7 @@
 // A well-formed reporter written with the SDK's C++ wrapper: it appends
 // every event's type to the file named in its config, and refuses a config
-// without one (to test create() errors crossing the boundary).
+// without one (to test create() errors crossing the boundary). An event of
+// type or target "explode" makes it throw.
 #include <fstream>
 
 #include "vmtest/sdk/plugin.hpp"
@@ -17,7 +18,7 @@ class RecordingReporter : public vmtest::sdk::Reporter {
         host.debug("recording to " + m_path);
     }
     void event(const nlohmann::json& event) override {
-        if (event.value("type", "") == "explode") {
+        if (event.value("type", "") == "explode" || event.value("target", "") == "explode") {
             throw std::runtime_error("asked to explode");
         }
         std::ofstream(m_path, std::ios::app) << event.value("type", "?") << "\n";

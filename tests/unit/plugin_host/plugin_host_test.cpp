@@ -6,6 +6,7 @@
 
 #include "plugin_host/plugin_registry.hpp"
 #include "plugin_host/typed_plugins.hpp"
+#include "run/events.hpp"
 
 namespace vmtest::plugin_host {
 namespace {
@@ -119,6 +120,21 @@ TEST_F(RecordingReporterTest, EventsAndFinishCrossTheBoundary) {
     std::ifstream in(m_file);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(text, "run_started\noutput\nfinish\n");
+}
+
+// A reporter that fails mid-run is dropped so the run goes on, but its
+// report is missing: finish() says so, and the run cannot pass for good.
+TEST_F(RecordingReporterTest, AReporterDroppedMidRunMakesFinishFail) {
+    run::EventBus healthy;
+    healthy.add(std::make_unique<ReporterPlugin>(make({{"path", m_file.string()}})));
+    healthy.target_started("fine", 0);
+    EXPECT_TRUE(healthy.finish());
+
+    run::EventBus broken;
+    broken.add(std::make_unique<ReporterPlugin>(make({{"path", m_file.string()}})));
+    broken.target_started("explode", 0);
+    broken.target_started("later", 1);
+    EXPECT_FALSE(broken.finish());
 }
 
 TEST_F(RecordingReporterTest, ACreateErrorCarriesThePluginsMessage) {
