@@ -76,8 +76,12 @@ boot::InitConfig init_config_for(const config::Target& target,
 
 std::string kernel_command_line(const config::Target& target, bool verbose) {
     // rdinit: our init is /init of the initramfs. panic=-1 reboots at once on
-    // a panic, and QEMU's -no-reboot turns that into an exit.
-    std::string cmdline = "console=ttyS0 panic=-1 rdinit=/init";
+    // a panic, and QEMU's -no-reboot turns that into an exit. earlyprintk:
+    // a kernel that dies before its console driver starts (too little memory
+    // for it and its initramfs) is otherwise silent and hangs with its CPUs
+    // halted, while the host waits for boot_timeout; with it the panic is on
+    // the console, where VmWatch sees it. Under `quiet` it prints errors only.
+    std::string cmdline = "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 rdinit=/init";
     if (!verbose) {
         cmdline += " quiet";
     }

@@ -13,6 +13,8 @@ namespace {
 using ::testing::HasSubstr;
 
 const std::filesystem::path k_dir = VMTEST_TEST_PLUGIN_DIR;
+const std::string k_host_abi =
+    std::to_string(VMTEST_ABI_MAJOR) + "." + std::to_string(VMTEST_ABI_MINOR);
 
 std::string load_error(const std::string& file) {
     try {
@@ -35,11 +37,12 @@ TEST(PluginLibrary, RefusesAnotherMajorAbiNamingFileAndBothVersions) {
     const auto error = load_error("test-future-major.so");
     EXPECT_THAT(error, HasSubstr((k_dir / "test-future-major.so").string()));
     EXPECT_THAT(error, HasSubstr("built for vmtest plugin ABI 2.0"));
-    EXPECT_THAT(error, HasSubstr("this vmtest has ABI 1.0"));
+    EXPECT_THAT(error, HasSubstr("this vmtest has ABI " + k_host_abi));
 }
 
 TEST(PluginLibrary, RefusesANewerMinorAbi) {
-    EXPECT_THAT(load_error("test-newer-minor.so"), HasSubstr("built for vmtest plugin ABI 1.1"));
+    EXPECT_THAT(load_error("test-newer-minor.so"),
+                HasSubstr("built for vmtest plugin ABI 1." + std::to_string(VMTEST_ABI_MINOR + 1)));
 }
 
 TEST(PluginLibrary, RefusesASharedObjectWithoutTheEntryPoint) {
@@ -132,6 +135,25 @@ TEST_F(RecordingReporterTest, AnExceptionInsideThePluginBecomesAnError) {
         EXPECT_EQ(e.status(), VMTEST_ERROR);
         EXPECT_STREQ(e.what(), "asked to explode");
     }
+}
+
+SharePlugin share_from(const std::string& file) {
+    return SharePlugin(std::make_unique<PluginInstance>(PluginLibrary::load(k_dir / file),
+                                                        nlohmann::json::object(), HostCallbacks{}));
+}
+
+TEST(SharePluginHealth, AHelperThatDiedIsReportedInThePluginsOwnWords) {
+    auto share = share_from("test-share-health.so");
+    EXPECT_EQ(share.health(), "test-helper serving /srv was killed by signal 9 (Killed)");
+}
+
+TEST(SharePluginHealth, AShareBuiltAgainstAbi10KeepsLoadingAndHasNothingToWatch) {
+    // Its table ends before `health`; the function the static table holds
+    // past its struct_size must not be called.
+    auto share = share_from("test-share-health-abi-1-0.so");
+    EXPECT_EQ(share.instance().library().name(), "health-abi-1-0");
+    EXPECT_EQ(share.describe().attachment, "9p");
+    EXPECT_EQ(share.health(), std::nullopt);
 }
 
 }  // namespace
