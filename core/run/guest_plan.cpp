@@ -80,11 +80,13 @@ std::string kernel_command_line(const config::Target& target, bool verbose) {
     // a kernel that dies before its console driver starts (too little memory
     // for it and its initramfs) is otherwise silent and hangs with its CPUs
     // halted, while the host waits for boot_timeout; with it the panic is on
-    // the console, where VmWatch sees it. Under `quiet` it prints errors only.
-    std::string cmdline = "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 rdinit=/init";
+    // the console, where VmWatch sees it. After `quiet`, which it obeys from
+    // then on: a healthy boot's log stays as short as without it.
+    std::string cmdline = "console=ttyS0 panic=-1 rdinit=/init";
     if (!verbose) {
         cmdline += " quiet";
     }
+    cmdline += " earlyprintk=serial,ttyS0";
     if (!target.kernel_args.empty()) {
         cmdline += " " + target.kernel_args;
     }

@@ -123,18 +123,19 @@ std::optional<std::string> VirtiofsShare::death_of(Daemon& daemon) const {
     if (!exit || exit->exit_code == 0) {
         return std::nullopt;
     }
-    std::string text = "virtiofsd serving " + daemon.host_path;
+    const std::string who = "virtiofsd serving " + daemon.host_path;
     if (exit->signal) {
-        text += " was killed by signal " + std::to_string(exit->signal) + " (" +
-                strsignal(exit->signal) + ")";
-    } else {
-        text += " exited with status " + std::to_string(exit->exit_code);
+        // Its log then ends with what its sandboxed child wrote on the way
+        // out, which says nothing about why.
+        return who + " was killed by signal " + std::to_string(exit->signal) + " (" +
+               strsignal(exit->signal) + ")";
     }
+    const std::string status = who + " exited with status " + std::to_string(exit->exit_code);
     std::string log;
     for (const auto& line : util::last_lines(util::read_text_file(daemon.log), k_log_tail_lines)) {
         log += (log.empty() ? "" : "; ") + line;
     }
-    return log.empty() ? text : text + ": " + log;
+    return log.empty() ? status : status + ": " + log;
 }
 
 void VirtiofsShare::health() {
