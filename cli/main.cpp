@@ -18,8 +18,10 @@
 #include "default_kernel.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "reporter_setup.hpp"
+#include "run/leftover_sweep.hpp"
 #include "run/session.hpp"
 #include "util/cancellation.hpp"
+#include "util/descendants.hpp"
 #include "util/paths.hpp"
 #include "vmtest/sdk/plugin.h"
 
@@ -168,6 +170,10 @@ int run_vmtest(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Whatever escapes QEMU's or a helper's process group stays below vmtest
+    // and is stopped when main returns, on every path (README: Robustness).
+    util::become_subreaper();
+    run::LeftoverSweep leftovers;
     util::install_cancellation_handlers();
     try {
         return run_vmtest(argc, argv);

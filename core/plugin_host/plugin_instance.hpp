@@ -64,9 +64,15 @@ class PluginInstance {
         if (!function) {
             return {VMTEST_UNSUPPORTED, nullptr, label() + " does not implement this call"};
         }
+        ++m_calls_running;  // a C function: nothing can throw past this
         const vmtest_status status = function(m_handle, args..., &reply);
+        --m_calls_running;
         return reply.outcome(status);
     }
+
+    // True while a call of this instance runs: a plugin polling should_stop
+    // reenters the host, which must not call the same instance again then.
+    bool in_call() const { return m_calls_running > 0; }
 
     // invoke(), but anything other than VMTEST_OK throws PluginError.
     template <typename Function, typename... Args>
@@ -98,6 +104,7 @@ class PluginInstance {
     std::unique_ptr<Services> m_services;
     vmtest_instance* m_handle = nullptr;
     const void* m_ops = nullptr;
+    int m_calls_running = 0;
 };
 
 }  // namespace vmtest::plugin_host

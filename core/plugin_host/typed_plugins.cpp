@@ -32,6 +32,11 @@ std::optional<std::string> BackendPlugin::probe(const sdk::VmSpec& spec) {
     if (outcome.status == VMTEST_OK) {
         return std::nullopt;
     }
+    if (outcome.status == VMTEST_CANCELLED) {
+        // Interrupted (Ctrl-C): no verdict on the backend, and no reason to
+        // try another one.
+        throw PluginError(outcome.status, outcome.error);
+    }
     return outcome.error;
 }
 
@@ -74,6 +79,9 @@ std::optional<std::string> SharePlugin::probe(const std::vector<sdk::Export>& ex
     if (outcome.status == VMTEST_OK) {
         return std::nullopt;
     }
+    if (outcome.status == VMTEST_CANCELLED) {
+        throw PluginError(outcome.status, outcome.error);  // no verdict, as for backends
+    }
     return outcome.error;
 }
 
@@ -84,6 +92,18 @@ sdk::PreparedShare SharePlugin::prepare(const std::vector<sdk::Export>& exports)
 }
 
 void SharePlugin::release() { m_instance->call(entry(m_ops, &vmtest_share_ops::release)); }
+
+std::optional<std::string> SharePlugin::health() {
+    const auto function = entry(m_ops, &vmtest_share_ops::health);
+    if (!function || m_instance->in_call()) {
+        return std::nullopt;  // nothing to watch, or asked from inside a call of its own
+    }
+    const auto outcome = m_instance->invoke(function);
+    if (outcome.status == VMTEST_OK) {
+        return std::nullopt;
+    }
+    return outcome.error;
+}
 
 RunnerPlugin::RunnerPlugin(std::unique_ptr<PluginInstance> instance)
     : m_instance(std::move(instance)), m_ops(m_instance->ops<vmtest_runner_ops>()) {}

@@ -19,7 +19,8 @@ class BackendPlugin {
     const PluginInstance& instance() const { return *m_instance; }
 
     sdk::BackendDescription describe();
-    // nullopt when usable; else the backend's reason.
+    // nullopt when usable; else the backend's reason. Throws PluginError
+    // when the probe was cancelled (Ctrl-C): that is no verdict.
     std::optional<std::string> probe(const sdk::VmSpec& spec);
     void start(const sdk::VmSpec& spec);
     // nullopt while the VM still runs after `timeout`.
@@ -38,10 +39,14 @@ class SharePlugin {
 
     sdk::ShareDescription describe();
     // nullopt when it can serve `exports` here (also when the plugin
-    // predates probe); else the share's reason.
+    // predates probe); else the share's reason. Throws PluginError when the
+    // probe was cancelled.
     std::optional<std::string> probe(const std::vector<sdk::Export>& exports);
     sdk::PreparedShare prepare(const std::vector<sdk::Export>& exports);
     void release();
+    // nullopt while its helpers serve (also when the plugin predates health
+    // or is inside another call); else its line on the helper that died.
+    std::optional<std::string> health();
 
   private:
     std::unique_ptr<PluginInstance> m_instance;

@@ -29,8 +29,9 @@ struct TargetResult {
     int signal = 0;
     std::string error;        // one line, for `error` outcomes
     bool timed_out = false;   // an `error` because a deadline passed
-    // For `error`: "timeout", "kernel_panic", "init_failed", "vm_exit",
-    // "interrupted", or "infrastructure" (anything else vmtest hit).
+    // For `error`: "boot_timeout", "timeout", "kernel_panic", "init_failed",
+    // "boot_failed", "vm_exit", "helper_failed", "interrupted", or
+    // "infrastructure" (anything else vmtest hit).
     std::string error_kind;
     double duration_s = 0;
     std::string boot_log;     // where the guest's console log was saved

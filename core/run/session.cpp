@@ -35,6 +35,9 @@ int status_of(const std::vector<TargetResult>& results) {
         case Outcome::fail:
             return only.exit_code;
         case Outcome::error:
+            if (only.error_kind == "boot_timeout") {
+                return k_exit_boot_timeout;
+            }
             return only.timed_out ? k_exit_timeout : k_exit_unavailable;
         case Outcome::not_run:
             return k_exit_unavailable;

@@ -9,6 +9,7 @@
 #include "protocol/unix_socket.hpp"
 #include "run/guest_plan.hpp"
 #include "run/kernel_setup.hpp"
+#include "run/leftover_sweep.hpp"
 #include "run/vm_watch.hpp"
 #include "util/cancellation.hpp"
 #include "util/runtime_dir.hpp"
@@ -167,12 +168,16 @@ class TargetRun {
         }
         const auto boot_timeout =
             m_target.boot_timeout.value_or(std::chrono::seconds(description.boot_timeout_s));
+        if (util::cancellation_requested()) {
+            throw std::runtime_error("interrupted before the VM started");
+        }
         stage(Stage::booting);
         m_backend->start(spec);
-        m_watch = std::make_unique<VmWatch>(*m_backend, m_console_log);
+        m_watch = std::make_unique<VmWatch>(*m_backend, m_console_log, m_share.get());
         m_watch->set_deadline(Clock::now() + boot_timeout,
                               "after " + seconds_text(boot_timeout) +
-                                  " waiting for the guest to boot (boot_timeout)");
+                                  " waiting for the guest to boot (boot_timeout)",
+                              "boot_timeout");
     }
 
     void connect() {
@@ -185,7 +190,8 @@ class TargetRun {
     void run_command() {
         m_watch->set_deadline(Clock::now() + m_target.timeout,
                               "after " + seconds_text(m_target.timeout) +
-                                  " running the command (timeout)");
+                                  " running the command (timeout)",
+                              "timeout");
         stage(Stage::running);
         const auto result = m_runner->run(command_for(m_target, m_env.environment));
         m_result.signal = result.signal;
@@ -228,6 +234,7 @@ class TargetRun {
         }
         m_backend.reset();
         m_share.reset();
+        m_leftovers.stop();  // what escaped the groups stopped above
         save_boot_log();
         m_dir.reset();
     }
@@ -290,6 +297,7 @@ class TargetRun {
     std::size_t m_index;
     RunEnvironment& m_env;
     TargetResult m_result;
+    LeftoverSweep m_leftovers;  // what already runs when the target starts is not its own
 
     std::unique_ptr<util::RuntimeDir> m_dir;
     std::filesystem::path m_console_log;

@@ -1,31 +1,28 @@
 #include "run/vm_watch.hpp"
 
-#include <cstring>
 #include <fstream>
 #include <thread>
 
+#include "run/console_verdict.hpp"
 #include "util/cancellation.hpp"
 
 namespace vmtest::run {
 
 namespace {
 
-// The first line of a panic, and the line our init prints when it cannot
-// go on; either means the guest will not answer.
-constexpr const char* k_panic = "Kernel panic - not syncing";
-constexpr const char* k_init_fatal = "vmtest-init: FATAL: ";
-
 // Filesystem and console checks cost a little; the runner may ask often.
 constexpr auto k_check_interval = std::chrono::milliseconds(50);
 
 }  // namespace
 
-VmWatch::VmWatch(plugin_host::BackendPlugin& backend, std::filesystem::path console_log)
-    : m_backend(backend), m_console_log(std::move(console_log)) {}
+VmWatch::VmWatch(plugin_host::BackendPlugin& backend, std::filesystem::path console_log,
+                 plugin_host::SharePlugin* share)
+    : m_backend(backend), m_share(share), m_console_log(std::move(console_log)) {}
 
-void VmWatch::set_deadline(Clock::time_point deadline, std::string what) {
+void VmWatch::set_deadline(Clock::time_point deadline, std::string what, std::string kind) {
     m_deadline = deadline;
     m_deadline_what = std::move(what);
+    m_deadline_kind = std::move(kind);
 }
 
 std::optional<std::string> VmWatch::stop_reason() {
@@ -59,6 +56,13 @@ std::optional<std::string> VmWatch::diagnose(std::chrono::milliseconds settle) {
 }
 
 std::optional<std::string> VmWatch::check() {
+    // A helper first: its death is the cause of whatever follows in the
+    // guest or QEMU, and a helper that QEMU's own end stops does not count
+    // as dead (see vmtest_share_ops.health).
+    if (auto problem = m_share ? m_share->health() : std::nullopt) {
+        m_kind = "helper_failed";
+        return problem;
+    }
     if (auto problem = scan_console()) {
         m_kind = m_console_kind;
         return problem;
@@ -82,7 +86,7 @@ std::optional<std::string> VmWatch::check() {
     }
     if (Clock::now() >= m_deadline) {
         m_timed_out = true;
-        m_kind = "timeout";
+        m_kind = m_deadline_kind;
         return "timed out " + m_deadline_what;
     }
     return std::nullopt;
@@ -103,23 +107,32 @@ std::optional<std::string> VmWatch::scan_console() {
     std::size_t start = 0;
     for (std::size_t end; (end = m_partial_line.find('\n', start)) != std::string::npos;
          start = end + 1) {
-        std::string line = m_partial_line.substr(start, end - start);
-        if (!line.empty() && line.back() == '\r') {
-            line.pop_back();
-        }
-        if (const auto at = line.find(k_panic); at != std::string::npos) {
-            m_console_problem = "the guest kernel panicked: " + line.substr(at);
-            m_console_kind = "kernel_panic";
-        } else if (const auto at = line.find(k_init_fatal); at != std::string::npos) {
-            m_console_problem = "the guest's init failed: " + line.substr(at + strlen(k_init_fatal));
-            m_console_kind = "init_failed";
-        }
-        if (m_console_problem) {
+        if (check_console_line(m_partial_line.substr(start, end - start))) {
             break;
         }
     }
     m_partial_line.erase(0, start);
+    // A guest that halted in the middle of a line (the bzImage decompressor
+    // does) never ends it: one that stopped growing counts as a line.
+    if (!m_console_problem && chunk.empty() && !m_partial_line.empty()) {
+        check_console_line(m_partial_line);
+    }
     return m_console_problem;
+}
+
+bool VmWatch::check_console_line(std::string line) {
+    if (!line.empty() && line.back() == '\r') {
+        line.pop_back();
+    }
+    if (auto problem = console_problem(line, m_previous_line)) {
+        m_console_problem = problem->message;
+        m_console_kind = problem->kind;
+        return true;
+    }
+    if (line.find_first_not_of(" \t") != std::string::npos) {
+        m_previous_line = line;
+    }
+    return false;
 }
 
 }  // namespace vmtest::run

@@ -1,5 +1,6 @@
 #include "virtiofs_share.hpp"
 
+#include <cstring>
 #include <fstream>
 #include <unistd.h>
 
@@ -115,14 +116,35 @@ void VirtiofsShare::start_daemon(const Virtiofsd& daemon, const sdk::Export& e, 
     prepared.mounts.push_back({e.tag, "virtiofs", e.tag, ""});
 }
 
-void VirtiofsShare::report_early_exit(const Daemon& daemon, const util::ChildExit& exit) const {
-    const auto log = util::last_lines(util::read_text_file(daemon.log), k_log_tail_lines);
-    std::string text;
-    for (const auto& line : log) {
-        text += (text.empty() ? "" : "; ") + line;
+std::optional<std::string> VirtiofsShare::death_of(Daemon& daemon) const {
+    const auto exit = daemon.process ? daemon.process->poll() : std::nullopt;
+    // A daemon ends by itself, with status 0, when QEMU closes its
+    // connection: that is QEMU's ending, not the daemon's failure.
+    if (!exit || exit->exit_code == 0) {
+        return std::nullopt;
     }
-    m_host.warn("virtiofsd for " + daemon.host_path + " exited with status " +
-                std::to_string(exit.exit_code) + (text.empty() ? "" : ": " + text));
+    const std::string who = "virtiofsd serving " + daemon.host_path;
+    if (exit->signal) {
+        // Its log then ends with what its sandboxed child wrote on the way
+        // out, which says nothing about why.
+        return who + " was killed by signal " + std::to_string(exit->signal) + " (" +
+               strsignal(exit->signal) + ")";
+    }
+    const std::string status = who + " exited with status " + std::to_string(exit->exit_code);
+    std::string log;
+    for (const auto& line : util::last_lines(util::read_text_file(daemon.log), k_log_tail_lines)) {
+        log += (log.empty() ? "" : "; ") + line;
+    }
+    return log.empty() ? status : status + ": " + log;
+}
+
+void VirtiofsShare::health() {
+    for (auto& daemon : m_daemons) {
+        if (auto death = death_of(daemon)) {
+            daemon.death_reported = true;
+            throw sdk::Error(*death);
+        }
+    }
 }
 
 void VirtiofsShare::release() {
@@ -130,10 +152,8 @@ void VirtiofsShare::release() {
         if (!daemon.process) {
             continue;
         }
-        // A daemon ends by itself, with status 0, when QEMU closes its
-        // connection; anything else is worth showing.
-        if (auto exit = daemon.process->poll(); exit && exit->exit_code != 0) {
-            report_early_exit(daemon, *exit);
+        if (auto death = death_of(daemon); death && !daemon.death_reported) {
+            m_host.warn(*death);
         }
         daemon.process->terminate(k_stop_grace);
     }

@@ -27,17 +27,23 @@ class VirtiofsShare : public sdk::Share {
     void probe(const std::vector<sdk::Export>& exports) override;
     sdk::PreparedShare prepare(const std::vector<sdk::Export>& exports) override;
     void release() override;
+    // Throws, naming the export and how its daemon ended, once a daemon
+    // died otherwise than by QEMU letting go of it.
+    void health() override;
 
   private:
     struct Daemon {
         std::string host_path;
         std::filesystem::path log;
         std::unique_ptr<util::ChildProcess> process;
+        bool death_reported = false;  // through health(): release() need not warn again
     };
 
     void start_daemon(const Virtiofsd& daemon, const sdk::Export& e, std::size_t index,
                       sdk::PreparedShare& prepared);
-    void report_early_exit(const Daemon& daemon, const util::ChildExit& exit) const;
+    // "virtiofsd serving /srv exited with status 1: <its last log lines>";
+    // nullopt while it runs or when it ended normally (status 0).
+    std::optional<std::string> death_of(Daemon& daemon) const;
 
     sdk::Host m_host;
     std::filesystem::path m_runtime_dir;

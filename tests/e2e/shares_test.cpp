@@ -294,10 +294,57 @@ TEST_F(VirtiofsE2E, DaemonFailingToStartFailsTheRunAtOnceWithItsMessage) {
         fake_virtiofsd("echo 'fake-virtiofsd: cannot serve this' >&2; exit 3").string();
     const auto result = run_vmtest(opts);
     EXPECT_EQ(result.status, 69) << describe(result);
-    EXPECT_THAT(result.err, HasSubstr("virtiofsd for / exited with status 3: fake-virtiofsd: "
+    EXPECT_THAT(result.out, HasSubstr("virtiofsd serving / exited with status 3: fake-virtiofsd: "
                                       "cannot serve this"))
         << describe(result);
     EXPECT_LT(result.seconds, 30) << "QEMU must not wait for a daemon that is gone";
+    EXPECT_EQ(leftover_processes(m_runtime), "");
+}
+
+// The daemon vmtest started (its parent is vmtest) that serves `path`.
+pid_t daemon_serving(pid_t vmtest, const std::filesystem::path& path) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const auto name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) {
+            continue;
+        }
+        std::istringstream stat(slurp(entry.path() / "stat"));
+        std::string pid, comm, state;
+        pid_t parent = 0;
+        stat >> pid >> comm >> state >> parent;
+        auto cmdline = slurp(entry.path() / "cmdline");
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        if (parent == vmtest && cmdline.find("virtiofsd") != std::string::npos &&
+            cmdline.find("source=" + path.string() + " ") != std::string::npos) {
+            return std::stoi(name);
+        }
+    }
+    return -1;
+}
+
+TEST_F(VirtiofsE2E, DaemonDyingMidRunFailsTheRunAtOnceNamingIt) {
+    VmtestProcess process(
+        options({"--share", "virtiofs", "-k", m_kernel.string(), "echo running; sleep 600"}));
+    ASSERT_TRUE(process.wait_for_output(
+        [](const std::string& out, const std::string&) {
+            return out.find("running\n") != std::string::npos;
+        },
+        std::chrono::seconds(180)))
+        << process.out() << process.err();
+    const pid_t daemon = daemon_serving(process.pid(), m_project);
+    ASSERT_GT(daemon, 0) << "no virtiofsd child of vmtest serves " << m_project;
+
+    const auto killed = std::chrono::steady_clock::now();
+    kill(daemon, SIGKILL);
+    const int status = process.wait(std::chrono::seconds(60));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+
+    EXPECT_EQ(status, 69) << process.out() << process.err();
+    EXPECT_LT(seconds, 5.0) << "noticed only after " << seconds << " s";
+    EXPECT_THAT(process.out(), HasSubstr("virtiofsd serving " + m_project.string() +
+                                         " was killed by signal 9"))
+        << process.out() << process.err();
     EXPECT_EQ(leftover_processes(m_runtime), "");
 }
 

@@ -1,5 +1,6 @@
 #include "vmtest_process.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -165,6 +166,23 @@ std::vector<pid_t> qemu_processes_mentioning(const std::string& needle) {
         if (cmdline.find("qemu-system") != std::string::npos &&
             cmdline.find(needle) != std::string::npos) {
             found.push_back(std::stoi(name));
+        }
+    }
+    return found;
+}
+
+std::vector<std::string> processes_mentioning(const std::string& needle) {
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const auto name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) {
+            continue;
+        }
+        std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+        if (cmdline.find(needle) != std::string::npos) {
+            found.push_back(name + ": " + cmdline);
         }
     }
     return found;

@@ -64,4 +64,8 @@ std::string release_of(const std::filesystem::path& kernel);
 // qemu-system processes whose command line mentions `needle`.
 std::vector<pid_t> qemu_processes_mentioning(const std::string& needle);
 
+// Any process (zombies aside) whose command line mentions `needle`, as
+// "pid: command line" for failure messages.
+std::vector<std::string> processes_mentioning(const std::string& needle);
+
 }  // namespace vmtest::e2e

@@ -157,5 +157,24 @@ TEST_F(RecordingReporterTest, AnExceptionInsideThePluginBecomesAnError) {
     }
 }
 
+SharePlugin share_from(const std::string& file) {
+    return SharePlugin(std::make_unique<PluginInstance>(PluginLibrary::load(k_dir / file),
+                                                        nlohmann::json::object(), HostCallbacks{}));
+}
+
+TEST(SharePluginHealth, AHelperThatDiedIsReportedInThePluginsOwnWords) {
+    auto share = share_from("test-share-health.so");
+    EXPECT_EQ(share.health(), "test-helper serving /srv was killed by signal 9 (Killed)");
+}
+
+TEST(SharePluginHealth, AShareBuiltAgainstAbi10KeepsLoadingAndHasNothingToWatch) {
+    // Its table ends before `health`; the function the static table holds
+    // past its struct_size must not be called.
+    auto share = share_from("test-share-health-abi-1-0.so");
+    EXPECT_EQ(share.instance().library().name(), "health-abi-1-0");
+    EXPECT_EQ(share.describe().attachment, "9p");
+    EXPECT_EQ(share.health(), std::nullopt);
+}
+
 }  // namespace
 }  // namespace vmtest::plugin_host

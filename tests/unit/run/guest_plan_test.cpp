@@ -80,9 +80,11 @@ TEST(GuestPlan, AProjectAtTheRootIsNotBoundOverTheRoot) {
 TEST(GuestPlan, KernelCommandLinePutsUserArgumentsLast) {
     auto t = target();
     t.kernel_args = "quiet=0 loglevel=7";
-    EXPECT_EQ(kernel_command_line(t, false),
-              "console=ttyS0 panic=-1 rdinit=/init quiet quiet=0 loglevel=7");
-    EXPECT_EQ(kernel_command_line(t, true), "console=ttyS0 panic=-1 rdinit=/init quiet=0 loglevel=7");
+    EXPECT_EQ(
+        kernel_command_line(t, false),
+        "console=ttyS0 panic=-1 rdinit=/init quiet earlyprintk=serial,ttyS0 quiet=0 loglevel=7");
+    EXPECT_EQ(kernel_command_line(t, true),
+              "console=ttyS0 panic=-1 rdinit=/init earlyprintk=serial,ttyS0 quiet=0 loglevel=7");
 }
 
 TEST(GuestPlan, CommandRunsInAShellInTheWorkdirWithTheGivenEnvironment) {
@@ -106,6 +108,21 @@ TEST(ExitStatus, OneTargetGivesItsCommandsStatusOrSaysWhyNot) {
     EXPECT_EQ(exit_status({result(Outcome::fail, 3)}), 3);
     EXPECT_EQ(exit_status({result(Outcome::error)}), k_exit_unavailable);
     EXPECT_EQ(exit_status({result(Outcome::error, 0, true)}), k_exit_timeout);
+}
+
+TEST(ExitStatus, ABootTimeoutIsNotTheCommandsTimeoutNorAVmThatCannotRun) {
+    auto boot = result(Outcome::error, 0, true);
+    boot.error_kind = "boot_timeout";
+    EXPECT_EQ(exit_status({boot}), k_exit_boot_timeout);
+    EXPECT_EQ(k_exit_boot_timeout, 75);  // EX_TEMPFAIL, as README.md documents
+    auto command = result(Outcome::error, 0, true);
+    command.error_kind = "timeout";
+    EXPECT_EQ(exit_status({command}), k_exit_timeout);
+    for (const char* kind : {"helper_failed", "boot_failed", "kernel_panic", "vm_exit"}) {
+        auto error = result(Outcome::error);
+        error.error_kind = kind;
+        EXPECT_EQ(exit_status({error}), k_exit_unavailable) << kind;
+    }
 }
 
 TEST(ExitStatus, SeveralTargetsGiveTheNumberThatDidNotPass) {

@@ -1,5 +1,6 @@
 // The virtiofs share as vmtest drives it, with the real virtiofsd: what it
 // hands the backend and the guest, and that release() leaves nothing.
+#include <csignal>
 #include <fstream>
 #include <thread>
 
@@ -7,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "share_test_support.hpp"
+#include "util/descendants.hpp"
 #include "virtiofs_share.hpp"
 #include "virtiofsd_locator.hpp"
 
@@ -83,6 +85,54 @@ TEST_F(VirtiofsShareTest, ADaemonThatFailedIsReportedWithItsOwnWordsOnRelease) {
     share.release();
     EXPECT_THAT(m_host.lines(),
                 ::testing::Contains(HasSubstr("exited with status 4: fake: source gone")));
+}
+
+// What health() says, waiting up to two seconds for it to say anything.
+std::string health_problem(VirtiofsShare& share) {
+    for (int i = 0; i < 200; ++i) {
+        try {
+            share.health();
+        } catch (const sdk::Error& e) {
+            return e.what();
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return "";
+}
+
+TEST_F(VirtiofsShareTest, HealthNamesTheExportAndTheStatusOfADaemonThatExitedOnce) {
+    shares_test::ScopedEnv env(k_virtiofsd_env, (m_dir.path() / "fake").string());
+    std::ofstream(m_dir.path() / "fake")
+        << "#!/bin/sh\n[ \"$1\" = --help ] && exec " << shares_test::installed_virtiofsd().string()
+        << " --help\necho 'fake: source gone' >&2\nexit 4\n";
+    std::filesystem::permissions(m_dir.path() / "fake", std::filesystem::perms::owner_all);
+    const auto project = (m_dir.path() / "project").string();
+    auto share = make_share();
+    share.prepare({{"vmtest_project", project, true}});
+    EXPECT_EQ(health_problem(share),
+              "virtiofsd serving " + project + " exited with status 4: fake: source gone");
+    share.release();
+    EXPECT_THAT(m_host.lines(), ::testing::Not(::testing::Contains(HasSubstr("status 4"))))
+        << "reported twice";
+}
+
+TEST_F(VirtiofsShareTest, HealthIsQuietWhileDaemonsServeAndNamesTheSignalThatKilledOne) {
+    const auto project = (m_dir.path() / "project").string();
+    auto share = make_share();
+    share.prepare({{"vmtest_project", project, true}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_NO_THROW(share.health());
+    pid_t daemon = -1;
+    for (const auto& process : util::descendants()) {
+        if (process.parent == getpid() && process.name == "virtiofsd") {
+            daemon = process.pid;
+        }
+    }
+    ASSERT_GT(daemon, 0);
+    kill(daemon, SIGKILL);
+    EXPECT_EQ(health_problem(share),
+              "virtiofsd serving " + project + " was killed by signal 9 (Killed)");
+    share.release();
 }
 
 TEST_F(VirtiofsShareTest, PrepareWithoutARuntimeDirIsRefusedClearly) {

@@ -150,6 +150,17 @@ typedef struct vmtest_share_ops {
      * privilege, ...). Leaves nothing running, returns within seconds. A plugin
      * whose table ends before this entry counts as always usable. */
     vmtest_status (*probe)(vmtest_instance* self, const char* exports, vmtest_reply* reply);
+    /* Since 1.1. Do the helpers `prepare` started still serve? vmtest asks
+     * often (every 50 ms or so) while the VM runs, from the thread that runs
+     * the target and never during another call of this instance: return at
+     * once, without blocking. VMTEST_OK while they serve, and for a helper
+     * that ended the way it does when the VM lets go of it (virtiofsd exits 0
+     * once QEMU closes its socket). VMTEST_ERROR with one line naming the
+     * helper and how it ended ("virtiofsd serving /srv exited with status 1",
+     * "... was killed by signal 9") once one died otherwise: vmtest then fails
+     * the target at once with that line. NULL, or a table that ends before
+     * this entry: nothing to watch. */
+    vmtest_status (*health)(vmtest_instance* self, vmtest_reply* reply);
 } vmtest_share_ops;
 
 /*

@@ -90,6 +90,10 @@ class Share : public Plugin {
     virtual void probe(const std::vector<Export>& exports) { (void)exports; }
     virtual PreparedShare prepare(const std::vector<Export>& exports) = 0;
     virtual void release() = 0;
+    // Since 1.1. Throw Error("<helper> serving <path> exited with status N")
+    // once a helper that prepare() started died while the VM needs it. Called
+    // often while the VM runs: return at once. The default: nothing to watch.
+    virtual void health() {}
 };
 
 class Runner : public Plugin {
@@ -191,8 +195,11 @@ template <typename T> struct ShareTable {
             self<T>(s).probe(nlohmann::json::parse(exports).get<std::vector<Export>>());
         });
     }
+    static vmtest_status health(vmtest_instance* s, vmtest_reply* r) {
+        return guarded(r, [&] { self<T>(s).health(); });
+    }
     static constexpr vmtest_share_ops ops{sizeof(vmtest_share_ops), describe, prepare, release,
-                                          probe};
+                                          probe, health};
 };
 
 template <typename T> struct RunnerTable {
