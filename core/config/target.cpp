@@ -1,10 +1,25 @@
 #include "config/target.hpp"
 
+#include "config/usage_error.hpp"
+
 namespace vmtest::config {
 
 bool Target::is_image() const { return image.has_value(); }
 
 bool Target::is_interactive() const { return command == "-"; }
+
+void fail_at_origin(const Target& target, const std::string& field, const std::string& message) {
+    const auto origin = target.origins.find(field);
+    if (origin == target.origins.end()) {
+        return;
+    }
+    if (!origin->second.flag.empty()) {
+        throw UsageError(origin->second.flag + ": " + message);
+    }
+    throw ConfigError(ConfigError::Details{origin->second.file, origin->second.position,
+                                           target.name, std::nullopt, field,
+                                           "field '" + field + "': " + message});
+}
 
 bool is_supported_arch(std::string_view arch) { return arch == k_default_arch; }
 

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "config/kernel_command_line.hpp"
+
 namespace vmtest::run {
 
 namespace {
@@ -75,16 +77,7 @@ boot::InitConfig init_config_for(const config::Target& target,
 }
 
 std::string kernel_command_line(const config::Target& target, bool verbose) {
-    // rdinit: our init is /init of the initramfs. panic=-1 reboots at once on
-    // a panic, and QEMU's -no-reboot turns that into an exit.
-    std::string cmdline = "console=ttyS0 panic=-1 rdinit=/init";
-    if (!verbose) {
-        cmdline += " quiet";
-    }
-    if (!target.kernel_args.empty()) {
-        cmdline += " " + target.kernel_args;
-    }
-    return cmdline;
+    return config::kernel_command_line(target.kernel_args, verbose);
 }
 
 sdk::Command command_for(const config::Target& target, const std::vector<std::string>& environment) {
