@@ -98,7 +98,7 @@ void check_plugins(const std::vector<config::Target>& targets,
                 registry.find(kind, name);
             } catch (const plugin_host::PluginLoadError& e) {
                 config::fail_at_origin(target, field, e.what());
-                throw UsageProblem("target '" + target.name + "': " + e.what());
+                throw UsageProblem(config::origin_label(target, field) + ": " + e.what());
             }
         }
     }

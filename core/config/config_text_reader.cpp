@@ -35,7 +35,7 @@ namespace {
 
 // Closes the descriptor on every path out, exceptions included.
 class FileDescriptor {
-public:
+  public:
     explicit FileDescriptor(int fd) : m_fd(fd) {}
     FileDescriptor(const FileDescriptor&) = delete;
     FileDescriptor& operator=(const FileDescriptor&) = delete;
@@ -46,7 +46,7 @@ public:
     }
     int get() const { return m_fd; }
 
-private:
+  private:
     int m_fd;
 };
 

@@ -56,7 +56,8 @@ std::optional<std::string> guest_mount_path_problem(std::string_view guest_path,
     for (const std::string_view tree : k_kernel_trees) {
         if (is_within(guest_path, tree)) {
             return "is inside " + std::string(tree) +
-                   ", which the guest's init mounts from the kernel; mount elsewhere, e.g. /mnt/data";
+                   ", which the guest's init mounts from the kernel; mount elsewhere, e.g. "
+                   "/mnt/data";
         }
     }
     for (const std::string_view tmpfs : k_init_tmpfs) {

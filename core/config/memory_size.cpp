@@ -10,7 +10,9 @@
 namespace vmtest::config {
 namespace {
 
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_digit(char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 bool all_digits(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
@@ -19,7 +21,8 @@ bool all_digits(std::string_view text) {
 // QEMU's suffix_mul(): binary multiples, either case.
 std::optional<std::uint64_t> unit_multiplier(char unit) {
     constexpr std::string_view k_units = "BKMGTPE";
-    const auto index = k_units.find(static_cast<char>(std::toupper(static_cast<unsigned char>(unit))));
+    const auto index =
+        k_units.find(static_cast<char>(std::toupper(static_cast<unsigned char>(unit))));
     if (index == std::string_view::npos) {
         return std::nullopt;
     }
@@ -30,7 +33,7 @@ std::optional<std::uint64_t> unit_multiplier(char unit) {
 
 std::optional<std::uint64_t> memory_size_bytes(std::string_view text) {
     constexpr std::uint64_t k_mib = 1024 * 1024;
-    std::uint64_t multiplier = k_mib;  // QEMU's legacy unit-less -m: MiB
+    std::uint64_t multiplier = k_mib; // QEMU's legacy unit-less -m: MiB
     bool has_unit = false;
     if (!text.empty()) {
         if (const auto unit = unit_multiplier(text.back())) {
@@ -47,7 +50,7 @@ std::optional<std::uint64_t> memory_size_bytes(std::string_view text) {
     std::uint64_t value = 0;
     if (std::from_chars(whole.data(), whole.data() + whole.size(), value).ec != std::errc{} ||
         value > std::numeric_limits<std::uint64_t>::max() / multiplier) {
-        return std::nullopt;  // beyond 2^64 bytes: QEMU says "out of range"
+        return std::nullopt; // beyond 2^64 bytes: QEMU says "out of range"
     }
     std::uint64_t bytes = value * multiplier;
     if (dot != std::string_view::npos) {

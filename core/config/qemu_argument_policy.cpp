@@ -10,13 +10,13 @@ namespace {
 // For options that are harmless unless their value is the terminal (stdio)
 // or a multiplexed monitor ("mon:..."): vmtest owns both.
 bool uses_terminal_or_monitor(std::string_view value) {
-    const bool stdio = value.starts_with("stdio") &&
-                       (value.size() == 5 || value[5] == ',' || value[5] == ':');
+    const bool stdio =
+        value.starts_with("stdio") && (value.size() == 5 || value[5] == ',' || value[5] == ':');
     return stdio || value.starts_with("mon:");
 }
 
 struct RefusedOption {
-    std::string_view name;  // without the leading dash
+    std::string_view name; // without the leading dash
     std::string_view reason;
     // When set, the option is refused only if its value matches.
     bool (*refused_value)(std::string_view value) = nullptr;
@@ -41,7 +41,8 @@ constexpr RefusedOption k_refused_options[] = {
     {"incoming", "it makes QEMU wait for an incoming migration instead of booting"},
     {"preconfig", "it makes QEMU wait for a monitor command before creating the machine"},
     {"qtest", "it runs QEMU's test accelerator, under which the guest never runs"},
-    {"no-shutdown", "it keeps QEMU running after the guest powers off, so vmtest waits for nothing"},
+    {"no-shutdown",
+     "it keeps QEMU running after the guest powers off, so vmtest waits for nothing"},
     {"action", "it changes what QEMU does when the guest powers off, reboots or panics, which "
                "vmtest relies on to notice the end of a run"},
     {"watchdog-action", "it can pause the guest when its watchdog fires, and vmtest would wait "
@@ -55,8 +56,7 @@ constexpr RefusedOption k_refused_options[] = {
     {"nographic", "it puts the serial port and a monitor on vmtest's terminal"},
     {"display", "vmtest runs QEMU without a display, and some displays (curses) take over the "
                 "terminal; use -vnc to watch the guest"},
-    {"chardev", "a stdio character device takes over vmtest's terminal",
-     uses_terminal_or_monitor},
+    {"chardev", "a stdio character device takes over vmtest's terminal", uses_terminal_or_monitor},
     {"parallel", "on stdio or a monitor (mon:) it takes over vmtest's terminal or QEMU's control",
      uses_terminal_or_monitor},
     {"debugcon", "on stdio or a monitor (mon:) it takes over vmtest's terminal or QEMU's control",
@@ -71,8 +71,8 @@ constexpr RefusedOption k_refused_options[] = {
 };
 
 // "--opt=value" -> ("opt", "value"); a word not starting with '-' -> none.
-std::optional<std::pair<std::string_view, std::optional<std::string_view>>> as_option(
-    std::string_view argument) {
+std::optional<std::pair<std::string_view, std::optional<std::string_view>>>
+as_option(std::string_view argument) {
     if (!argument.starts_with('-')) {
         return std::nullopt;
     }
@@ -90,8 +90,8 @@ std::string RefusedQemuArgument::message() const {
     return "QEMU option " + option + " is not allowed: " + reason;
 }
 
-std::optional<RefusedQemuArgument> find_refused_qemu_argument(
-    std::span<const std::string> arguments) {
+std::optional<RefusedQemuArgument>
+find_refused_qemu_argument(std::span<const std::string> arguments) {
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const auto option = as_option(arguments[i]);
         if (!option) {
@@ -104,7 +104,7 @@ std::optional<RefusedQemuArgument> find_refused_qemu_argument(
             }
             if (refused.refused_value != nullptr) {
                 const std::optional<std::string_view> value =
-                    inline_value ? inline_value
+                    inline_value               ? inline_value
                     : i + 1 < arguments.size() ? std::optional<std::string_view>(arguments[i + 1])
                                                : std::nullopt;
                 if (!value || !refused.refused_value(*value)) {

@@ -13,9 +13,9 @@
 namespace vmtest::config {
 
 struct RefusedQemuArgument {
-    std::size_t index;   // of the offending argument
-    std::string option;  // as QEMU spells it, e.g. "-daemonize"
-    std::string reason;  // why, e.g. "it detaches QEMU from vmtest, ..."
+    std::size_t index;  // of the offending argument
+    std::string option; // as QEMU spells it, e.g. "-daemonize"
+    std::string reason; // why, e.g. "it detaches QEMU from vmtest, ..."
 
     // "QEMU option -daemonize is not allowed: <reason>"
     std::string message() const;
@@ -25,8 +25,8 @@ struct RefusedQemuArgument {
 // as QEMU reads them, "-opt" or "--opt", and also as "-opt=value". An
 // argument that is the value of the option before it is checked too, so
 // `-name -S` is refused: no real value looks like a refused option.
-std::optional<RefusedQemuArgument> find_refused_qemu_argument(
-    std::span<const std::string> arguments);
+std::optional<RefusedQemuArgument>
+find_refused_qemu_argument(std::span<const std::string> arguments);
 
 // The same for kvm_cpu_args (or --kvm-cpu-args): when its first word starts
 // with '-' the QEMU backends pass its words as whole options; otherwise it

@@ -1,7 +1,5 @@
 #include "config/target.hpp"
 
-#include "config/usage_error.hpp"
-
 namespace vmtest::config {
 
 bool Target::is_image() const { return image.has_value(); }
@@ -10,15 +8,20 @@ bool Target::is_interactive() const { return command == "-"; }
 
 void fail_at_origin(const Target& target, const std::string& field, const std::string& message) {
     const auto origin = target.origins.find(field);
-    if (origin == target.origins.end()) {
+    if (origin == target.origins.end() || origin->second.file.empty()) {
         return;
-    }
-    if (!origin->second.flag.empty()) {
-        throw UsageError(origin->second.flag + ": " + message);
     }
     throw ConfigError(ConfigError::Details{origin->second.file, origin->second.position,
                                            target.name, std::nullopt, field,
                                            "field '" + field + "': " + message});
+}
+
+std::string origin_label(const Target& target, const std::string& field) {
+    const auto origin = target.origins.find(field);
+    if (origin != target.origins.end() && !origin->second.flag.empty()) {
+        return origin->second.flag;
+    }
+    return "target '" + target.name + "'";
 }
 
 bool is_supported_arch(std::string_view arch) { return arch == k_default_arch; }

@@ -88,10 +88,13 @@ struct Config {
     std::vector<ReporterSpec> reporters;
 };
 
-// Throws the error for `message` about `field` of `target` where the user
-// set the field: a ConfigError at its place in vmtest.toml, or a UsageError
-// naming the flag. Returns when the field has no origin (its default).
+// Throws a ConfigError for `message` about `field` of `target` at the place
+// in vmtest.toml that set the field. Returns when no file set it.
 void fail_at_origin(const Target& target, const std::string& field, const std::string& message);
+
+// Who set `field` otherwise, to start a message with: the flag ("--backend"),
+// or "target '<name>'" when it kept its default.
+std::string origin_label(const Target& target, const std::string& field);
 
 // Whether vmtest can boot guests of `arch` (names as in `uname -m`).
 bool is_supported_arch(std::string_view arch);

@@ -10,13 +10,8 @@ namespace {
 // Characters that end a bare word: everything else (letters, digits, _ -
 // + : and non-ASCII) belongs to a key or a scalar value such as 1979-05-27.
 bool ends_word(char c) {
-    switch (c) {
-        case ' ': case '\t': case '\r': case '\n': case '#': case '"': case '\'':
-        case '.': case '=': case '[': case ']': case '{': case '}': case ',':
-            return true;
-        default:
-            return false;
-    }
+    constexpr std::string_view k_word_ends = " \t\r\n#\"'.=[]{},";
+    return k_word_ends.find(c) != std::string_view::npos;
 }
 
 // One pass over the text. A "chain" is a run of words or strings joined by
@@ -24,29 +19,57 @@ bool ends_word(char c) {
 // parts) a float or time value. Its depth is added to what encloses it:
 // the current table header and the open inline arrays and tables.
 class NestingScanner {
-public:
+  public:
     NestingScanner(std::string_view text, const std::string& file) : m_text(text), m_file(file) {}
 
     void scan() {
         while (m_pos < m_text.size()) {
             const char c = m_text[m_pos];
             switch (c) {
-                case ' ': case '\t': case '\r': advance(); break;
-                case '\n': on_newline(); break;
-                case '#': skip_comment(); break;
-                case '"': case '\'': on_part([this] { skip_string(); }); break;
-                case '.': on_dot(); break;
-                case '=': on_equals(); break;
-                case '[': on_open_bracket(); break;
-                case '{': open_value(); break;
-                case ']': case '}': on_close(); break;
-                case ',': end_chain(); m_key_parts = 0; advance(); break;
-                default: on_part([this] { skip_word(); }); break;
+            case ' ':
+            case '\t':
+            case '\r':
+                advance();
+                break;
+            case '\n':
+                on_newline();
+                break;
+            case '#':
+                skip_comment();
+                break;
+            case '"':
+            case '\'':
+                on_part([this] { skip_string(); });
+                break;
+            case '.':
+                on_dot();
+                break;
+            case '=':
+                on_equals();
+                break;
+            case '[':
+                on_open_bracket();
+                break;
+            case '{':
+                open_value();
+                break;
+            case ']':
+            case '}':
+                on_close();
+                break;
+            case ',':
+                end_chain();
+                m_key_parts = 0;
+                advance();
+                break;
+            default:
+                on_part([this] { skip_word(); });
+                break;
             }
         }
     }
 
-private:
+  private:
     struct Chain {
         int parts = 0;
         bool after_dot = false;
@@ -62,8 +85,7 @@ private:
         }
     }
 
-    template <typename Skip>
-    void on_part(Skip skip) {
+    template <typename Skip> void on_part(Skip skip) {
         const SourcePosition start = position();
         if (m_chain.parts > 0 && m_chain.after_dot) {
             ++m_chain.parts;
@@ -125,7 +147,7 @@ private:
             } else if (c == '"' || c == '\'') {
                 on_part([this] { skip_string(); });
             } else if (c == '#' || c == '[') {
-                break;  // bad TOML; let the main loop and then toml++ see it
+                break; // bad TOML; let the main loop and then toml++ see it
             } else {
                 on_part([this] { skip_word(); });
             }
@@ -172,7 +194,8 @@ private:
             return;
         }
         if (m_header_parts + m_open_total + m_chain.parts > k_max_toml_nesting) {
-            fail(m_chain.start, "key (its dotted parts, table header and enclosing arrays and tables together)");
+            fail(m_chain.start,
+                 "key (its dotted parts, table header and enclosing arrays and tables together)");
         }
     }
 
@@ -264,9 +287,9 @@ private:
     bool m_in_header = false;
     SourcePosition m_header_start;
     int m_header_parts = 0;
-    std::vector<int> m_open_depths;  // per open inline array or table
+    std::vector<int> m_open_depths; // per open inline array or table
     int m_open_total = 0;
-    int m_key_parts = 0;             // parts of the key just before '=', until its value
+    int m_key_parts = 0; // parts of the key just before '=', until its value
     Chain m_chain;
 };
 

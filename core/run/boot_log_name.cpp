@@ -7,9 +7,13 @@
 namespace vmtest::run {
 namespace {
 
-bool is_kept(unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; }
+bool is_kept(unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+}
 
-bool is_utf8_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+bool is_utf8_continuation(unsigned char c) {
+    return (c & 0xC0) == 0x80;
+}
 
 }  // namespace
 

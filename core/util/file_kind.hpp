@@ -19,6 +19,7 @@ std::string describe_file_kind(const std::filesystem::path& path);
 
 // For a path that is not what was expected: "does not exist", or e.g.
 // "is a directory, not a kernel image file" for expected = "a kernel image file".
-std::string describe_unexpected_kind(const std::filesystem::path& path, const std::string& expected);
+std::string describe_unexpected_kind(const std::filesystem::path& path,
+                                     const std::string& expected);
 
 }  // namespace vmtest::util

@@ -17,12 +17,14 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 class RefusedInputs : public E2E {
-protected:
-    // The refusal: exit 2, quickly, one line.
-    void expect_refused(const RunResult& result, const std::string& line_start) const {
+  protected:
+    // The refusal: exit 2, quickly, one line (and for a flag's value the
+    // usual "(see vmtest --help)" after it).
+    void expect_refused(const RunResult& result, const std::string& line_start,
+                        int lines = 1) const {
         EXPECT_EQ(result.status, 2) << describe(result);
         EXPECT_THAT(result.err, StartsWith(line_start)) << describe(result);
-        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), lines) << result.err;
         EXPECT_LT(result.seconds, 10) << describe(result);
     }
 
@@ -47,7 +49,8 @@ TEST_F(RefusedInputs, ConfigThatCrashedOrRanAwayIsOneLine) {
 
     // A FIFO with no writer blocked in open().
     ASSERT_EQ(::mkfifo((m_project / "fifo.toml").c_str(), 0600), 0);
-    expect_refused(vmtest({"-c", "fifo.toml"}), "fifo.toml: is a FIFO (named pipe), not a regular file");
+    expect_refused(vmtest({"-c", "fifo.toml"}),
+                   "fifo.toml: is a FIFO (named pipe), not a regular file");
 }
 
 TEST_F(RefusedInputs, UnknownPluginsInTheConfigNameFileAndLine) {
@@ -71,14 +74,14 @@ TEST_F(RefusedInputs, InputsThatHungTheBootAreRefusedBeforeIt) {
                                "kernel command line 2142 bytes long");
 
     expect_refused(vmtest({"-k", m_kernel.string(), "--kargs", std::string(2100, 'x'), "true"}),
-                   "vmtest: --kargs: makes the kernel command line 2142 bytes long");
+                   "vmtest: --kargs: makes the kernel command line 2142 bytes long", 2);
 
     write_file("vmtest.toml", target("[target.vm]\nextra_args = [\"-S\"]\n"));
     expect_refused(vmtest({}), "vmtest.toml:6:15: target 't': field 'vm.extra_args[0]': QEMU "
                                "option -S is not allowed");
 
     write_file("vmtest.toml", target("[target.vm.mounts]\n\"/proc\" = { host_path = \".\" }\n"));
-    expect_refused(vmtest({}), "vmtest.toml:7:1: target 't': field 'vm.mounts': guest path "
+    expect_refused(vmtest({}), "vmtest.toml:6:1: target 't': field 'vm.mounts': guest path "
                                "\"/proc\" is inside /proc");
 }
 
@@ -88,7 +91,8 @@ TEST_F(RefusedInputs, KernelThatIsNoFileSaysWhatItIs) {
     EXPECT_THAT(directory.out, HasSubstr("is a directory, not a kernel image file"));
     const auto device = vmtest({"-k", "/dev/zero", "true"});
     EXPECT_EQ(device.status, 69) << describe(device);
-    EXPECT_THAT(device.out, HasSubstr("kernel /dev/zero is a character device, not a kernel image file"));
+    EXPECT_THAT(device.out,
+                HasSubstr("kernel /dev/zero is a character device, not a kernel image file"));
 }
 
 }  // namespace

@@ -19,7 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view k_valid_target = "[[target]]\nname = \"t\"\nkernel = \"k\"\ncommand = \"c\"\n";
+constexpr std::string_view k_valid_target =
+    "[[target]]\nname = \"t\"\nkernel = \"k\"\ncommand = \"c\"\n";
 
 std::string error_of(std::string_view text) {
     try {
@@ -48,7 +49,9 @@ std::string repeated(std::string_view text, int count) {
 }
 
 // "a.a.a...a" with `parts` parts.
-std::string dotted(int parts) { return "a" + repeated(".a", parts - 1); }
+std::string dotted(int parts) {
+    return "a" + repeated(".a", parts - 1);
+}
 
 constexpr std::string_view k_key =
     "key (its dotted parts, table header and enclosing arrays and tables together)";
@@ -58,7 +61,7 @@ std::string nesting_message(std::string_view what) {
 }
 
 class TempDir : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char dir_template[] = "/tmp/vmtest-limits-test-XXXXXX";
         ASSERT_NE(::mkdtemp(dir_template), nullptr);
@@ -74,20 +77,21 @@ protected:
 TEST(ConfigLimits, HugeDottedKeyIsRefusedBeforeToml) {
     // 60,000 parts crashed toml++ (stack overflow).
     EXPECT_EQ(error_of(std::string(k_valid_target) + dotted(60000) + " = 1\n"),
-              "vmtest.toml:5:1: " +
-                  nesting_message(k_key));
+              "vmtest.toml:5:1: " + nesting_message(k_key));
 }
 
 TEST(ConfigLimits, DeepTableHeaderIsRefused) {
     EXPECT_EQ(error_of(std::string(k_valid_target) + "\n[" + dotted(40000) + "]\n"),
               "vmtest.toml:6:1: " + nesting_message("table header"));
-    EXPECT_EQ(error_of("[[" + dotted(200) + "]]\n"), "vmtest.toml:1:1: " + nesting_message("table header"));
+    EXPECT_EQ(error_of("[[" + dotted(200) + "]]\n"),
+              "vmtest.toml:1:1: " + nesting_message("table header"));
 }
 
 TEST(ConfigLimits, DeepNestedArraysAreRefused) {
-    EXPECT_EQ(error_of("x = " + repeated("[", 50000) + repeated("]", 50000) + "\n"),
-              "vmtest.toml:1:133: " +
-                  nesting_message("array or inline table (with its table header and enclosing keys)"));
+    EXPECT_EQ(
+        error_of("x = " + repeated("[", 50000) + repeated("]", 50000) + "\n"),
+        "vmtest.toml:1:133: " +
+            nesting_message("array or inline table (with its table header and enclosing keys)"));
 }
 
 TEST(ConfigLimits, DeepNestedInlineTablesAreRefused) {
@@ -115,13 +119,20 @@ TEST(ConfigLimits, MixedNestingCountsTogether) {
 
 TEST(ConfigLimits, DotsAndBracketsInStringsAndCommentsDoNotCount) {
     const std::string deep_text = repeated("a.", 500) + repeated("[", 500) + repeated("{", 500);
-    const std::string text = std::string(k_valid_target) +
-                             "# " + deep_text + "\n"
-                             "kernel_args = \"" + deep_text + "\"\n"
-                             "qemu_command = '" + deep_text + "'\n"
-                             "kvm_cpu_args = \"\"\"\n" + deep_text + "\\\"\"\"\" \"\"\"\n"
+    const std::string text = std::string(k_valid_target) + "# " + deep_text +
+                             "\n"
+                             "kernel_args = \"" +
+                             deep_text +
+                             "\"\n"
+                             "qemu_command = '" +
+                             deep_text +
+                             "'\n"
+                             "kvm_cpu_args = \"\"\"\n" +
+                             deep_text +
+                             "\\\"\"\"\" \"\"\"\n"
                              "[target.vm]\n"
-                             "extra_args = ['''" + deep_text + "\n''', \"" + deep_text + "\"]\n";
+                             "extra_args = ['''" +
+                             deep_text + "\n''', \"" + deep_text + "\"]\n";
     EXPECT_NO_THROW(check_toml_nesting(text, "vmtest.toml"));
     // A quote inside a string does not end it; a comment's quote opens nothing.
     EXPECT_NO_THROW(check_toml_nesting("a = \"\\\"" + deep_text + "\"\n# \"\nb = 1\n", "f"));
@@ -130,8 +141,7 @@ TEST(ConfigLimits, DotsAndBracketsInStringsAndCommentsDoNotCount) {
 
 TEST(ConfigLimits, QuotedKeyPartsCount) {
     EXPECT_EQ(error_of(repeated("\"a.b\".", 200) + "x = 1\n"),
-              "vmtest.toml:1:1: " +
-                  nesting_message(k_key));
+              "vmtest.toml:1:1: " + nesting_message(k_key));
 }
 
 TEST(ConfigLimits, ANormalConfigStillParses) {
@@ -163,9 +173,10 @@ vm.extra_args = ["-device", "virtio-rng-pci"]
 // --- Size and kind of file ---
 
 TEST(ConfigLimits, TextLargerThanTheLimitIsRefused) {
-    const std::string text = std::string(k_valid_target) + "# " +
-                             std::string(k_max_config_bytes, 'x') + "\n";
-    EXPECT_EQ(error_of(text), "vmtest.toml: is larger than 4 MiB, the most vmtest reads of a config file");
+    const std::string text =
+        std::string(k_valid_target) + "# " + std::string(k_max_config_bytes, 'x') + "\n";
+    EXPECT_EQ(error_of(text),
+              "vmtest.toml: is larger than 4 MiB, the most vmtest reads of a config file");
 }
 
 TEST_F(TempDir, HugeFileIsRefusedWithoutReadingIt) {
@@ -181,8 +192,8 @@ TEST_F(TempDir, FileJustUnderTheLimitIsRead) {
     const fs::path file = m_dir / "vmtest.toml";
     {
         std::ofstream out(file);
-        out << k_valid_target << "# " << std::string(k_max_config_bytes - k_valid_target.size() - 3, 'x')
-            << "\n";
+        out << k_valid_target << "# "
+            << std::string(k_max_config_bytes - k_valid_target.size() - 3, 'x') << "\n";
     }
     ASSERT_EQ(fs::file_size(file), k_max_config_bytes);
     EXPECT_EQ(load_config_file(file).targets.size(), 1u);

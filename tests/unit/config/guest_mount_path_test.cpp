@@ -17,9 +17,9 @@ std::string problem(std::string_view path) {
 TEST(GuestMountPath, EverythingTheInitMountsIsRefused) {
     // What mounts.cpp mounts (k_api_mounts, k_optional_mounts, /dev links),
     // plus anything else under the kernel's trees.
-    for (const char* path : {"/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/sys/fs/cgroup",
-                             "/sys/kernel/debug", "/sys/kernel/tracing", "/sys/fs/bpf", "/dev/fd",
-                             "/proc/sys/kernel", "/dev/disk/by-id"}) {
+    for (const char* path :
+         {"/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/sys/fs/cgroup", "/sys/kernel/debug",
+          "/sys/kernel/tracing", "/sys/fs/bpf", "/dev/fd", "/proc/sys/kernel", "/dev/disk/by-id"}) {
         EXPECT_NE(problem(path).find("which the guest's init mounts from the kernel"),
                   std::string::npos)
             << path << ": " << problem(path);
@@ -46,9 +46,9 @@ TEST(GuestMountPath, TheProjectsPlacesAreRefused) {
 }
 
 TEST(GuestMountPath, OrdinaryPathsAreFine) {
-    for (const char* path : {"/mnt/data", "/srv", "/tmp/data", "/run/x", "/mnt/vmtest/sub",
-                             "/home/user/project/sub", "/home/other", "/proctor", "/device",
-                             "/system", "/opt/a.b/c-d_e", "/数据"}) {
+    for (const char* path :
+         {"/mnt/data", "/srv", "/tmp/data", "/run/x", "/mnt/vmtest/sub", "/home/user/project/sub",
+          "/home/other", "/proctor", "/device", "/system", "/opt/a.b/c-d_e", "/数据"}) {
         EXPECT_EQ(problem(path), "<fine>") << path;
     }
     // A project at / is not bound again at its path.
@@ -61,12 +61,12 @@ TEST(GuestMountPath, PathsMustBeAbsoluteAndNormalised) {
     }
     const std::string not_normal =
         "must be normalised: no \".\" or \"..\" parts, no \"//\", no trailing \"/\"";
-    for (const char* path : {"/srv/", "//srv", "/srv//b", "/srv/./b", "/srv/../proc", "/..",
-                             "/.", "/srv/.."}) {
+    for (const char* path :
+         {"/srv/", "//srv", "/srv//b", "/srv/./b", "/srv/../proc", "/..", "/.", "/srv/.."}) {
         EXPECT_EQ(problem(path), not_normal) << path;
     }
     for (const std::string& path : {std::string("/srv/a\nb"), std::string("/srv/\t"),
-                                   std::string("/srv/\0x", 7), std::string("/x\x7f")}) {
+                                    std::string("/srv/\0x", 7), std::string("/x\x7f")}) {
         EXPECT_EQ(problem(path), "must not contain control characters");
     }
 }

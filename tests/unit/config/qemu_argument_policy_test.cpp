@@ -14,18 +14,20 @@ std::optional<RefusedQemuArgument> refused(std::vector<std::string> arguments) {
 
 // Every option refused whatever its value, as QEMU spells it.
 const char* const k_always_refused[] = {
-    "-daemonize", "-runas",   "-chroot",    "-run-with", "-pidfile",         "-readconfig",
-    "-set",       "-S",       "-incoming",  "-preconfig", "-qtest",          "-no-shutdown",
-    "-action",    "-watchdog-action", "-monitor", "-qmp", "-qmp-pretty",     "-mon",
-    "-serial",    "-nographic", "-display", "-kernel",  "-initrd",          "-append",
-    "-m"};
+    "-daemonize",  "-runas",       "-chroot", "-run-with",        "-pidfile",
+    "-readconfig", "-set",         "-S",      "-incoming",        "-preconfig",
+    "-qtest",      "-no-shutdown", "-action", "-watchdog-action", "-monitor",
+    "-qmp",        "-qmp-pretty",  "-mon",    "-serial",          "-nographic",
+    "-display",    "-kernel",      "-initrd", "-append",          "-m"};
 
 TEST(QemuArgumentPolicy, EveryRefusedOptionInEverySpelling) {
     for (const std::string option : k_always_refused) {
         const std::string name = option.substr(1);
-        for (const std::vector<std::string>& arguments :
-             {std::vector<std::string>{option, "x"}, {"-" + option, "x"}, {option + "=x"},
-              {"--" + name + "=x"}, {"-device", "virtio-rng-pci", option}}) {
+        for (const std::vector<std::string>& arguments : {std::vector<std::string>{option, "x"},
+                                                          {"-" + option, "x"},
+                                                          {option + "=x"},
+                                                          {"--" + name + "=x"},
+                                                          {"-device", "virtio-rng-pci", option}}) {
             const auto found = refused(arguments);
             ASSERT_TRUE(found) << arguments.front();
             EXPECT_EQ(found->option, option);
@@ -46,26 +48,56 @@ TEST(QemuArgumentPolicy, MessageSaysWhy) {
 
 TEST(QemuArgumentPolicy, TerminalAndMonitorValuesOfCharacterDevices) {
     for (const std::vector<std::string>& arguments :
-         {std::vector<std::string>{"-chardev", "stdio,id=x"}, {"-chardev=stdio,id=x"},
-          {"-parallel", "stdio"}, {"-debugcon", "mon:stdio"}, {"-gdb", "stdio"},
-          {"--gdb", "mon:unix:/tmp/s,server=on"}, {"-parallel", "stdio:"}}) {
+         {std::vector<std::string>{"-chardev", "stdio,id=x"},
+          {"-chardev=stdio,id=x"},
+          {"-parallel", "stdio"},
+          {"-debugcon", "mon:stdio"},
+          {"-gdb", "stdio"},
+          {"--gdb", "mon:unix:/tmp/s,server=on"},
+          {"-parallel", "stdio:"}}) {
         ASSERT_TRUE(refused(arguments)) << arguments.front() << " " << arguments.back();
     }
     for (const std::vector<std::string>& arguments :
          {std::vector<std::string>{"-chardev", "socket,id=x,path=/tmp/s,server=on,wait=off"},
-          {"-chardev", "file,id=stdio,path=/tmp/log"}, {"-gdb", "tcp::1234"},
-          {"-debugcon", "file:/tmp/debug.log"}, {"-parallel", "none"}, {"-chardev"}}) {
+          {"-chardev", "file,id=stdio,path=/tmp/log"},
+          {"-gdb", "tcp::1234"},
+          {"-debugcon", "file:/tmp/debug.log"},
+          {"-parallel", "none"},
+          {"-chardev"}}) {
         EXPECT_FALSE(refused(arguments)) << arguments.front() << " " << arguments.back();
     }
 }
 
 TEST(QemuArgumentPolicy, OrdinaryOptionsPass) {
-    EXPECT_FALSE(refused({"-device", "virtio-rng-pci", "-s", "-smp", "4,sockets=2",
-                          "-machine", "q35,kernel-irqchip=split", "-netdev", "user,id=n0",
-                          "-device", "virtio-net-pci,netdev=n0", "-vnc", ":1", "-d", "guest_errors",
-                          "-D", "/tmp/qemu.log", "-mem-prealloc", "-mem-path", "/dev/hugepages",
-                          "-msg", "timestamp=on", "-object", "rng-random,id=rng0", "-accel", "tcg",
-                          "-name", "vm", "disk.img"}));
+    EXPECT_FALSE(refused({"-device",
+                          "virtio-rng-pci",
+                          "-s",
+                          "-smp",
+                          "4,sockets=2",
+                          "-machine",
+                          "q35,kernel-irqchip=split",
+                          "-netdev",
+                          "user,id=n0",
+                          "-device",
+                          "virtio-net-pci,netdev=n0",
+                          "-vnc",
+                          ":1",
+                          "-d",
+                          "guest_errors",
+                          "-D",
+                          "/tmp/qemu.log",
+                          "-mem-prealloc",
+                          "-mem-path",
+                          "/dev/hugepages",
+                          "-msg",
+                          "timestamp=on",
+                          "-object",
+                          "rng-random,id=rng0",
+                          "-accel",
+                          "tcg",
+                          "-name",
+                          "vm",
+                          "disk.img"}));
     EXPECT_FALSE(refused({}));
 }
 

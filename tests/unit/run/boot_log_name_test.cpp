@@ -23,10 +23,22 @@ TEST(BootLogName, ChangedNamesGetAHashOfTheRealName) {
 }
 
 TEST(BootLogName, DistinctNamesNeverShareAFile) {
-    const std::vector<std::string> names = {
-        "测试", "试验", "a b", "a_b", "a/b", "a\\\\b", "a:b", "", "_", "..", ".", "a b~x",
-        std::string(150, 'x'), std::string(150, 'x') + "y", std::string(100, 'x'),
-        "a_b~" + boot_log_file_name("a b").substr(4, 16)};
+    const std::vector<std::string> names = {"测试",
+                                            "试验",
+                                            "a b",
+                                            "a_b",
+                                            "a/b",
+                                            "a\\\\b",
+                                            "a:b",
+                                            "",
+                                            "_",
+                                            "..",
+                                            ".",
+                                            "a b~x",
+                                            std::string(150, 'x'),
+                                            std::string(150, 'x') + "y",
+                                            std::string(100, 'x'),
+                                            "a_b~" + boot_log_file_name("a b").substr(4, 16)};
     std::set<std::string> files;
     for (const auto& name : names) {
         const std::string file = boot_log_file_name(name);
@@ -35,9 +47,9 @@ TEST(BootLogName, DistinctNamesNeverShareAFile) {
 }
 
 TEST(BootLogName, AlwaysASafeShortFileName) {
-    for (const std::string& name : {std::string(""), std::string(".."), std::string("../../etc/passwd"),
-                                   std::string(1000, '/'), std::string("a\0b", 3),
-                                   std::string("\n\x1b[2J")}) {
+    for (const std::string& name :
+         {std::string(""), std::string(".."), std::string("../../etc/passwd"),
+          std::string(1000, '/'), std::string("a\0b", 3), std::string("\n\x1b[2J")}) {
         const std::string file = boot_log_file_name(name);
         EXPECT_EQ(file.find('/'), std::string::npos) << file;
         EXPECT_EQ(file.find('\0'), std::string::npos);
