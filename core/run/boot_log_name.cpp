@@ -1,14 +1,14 @@
 #include "run/boot_log_name.hpp"
 
-#include <cctype>
-
 #include "boot/content_hash.hpp"
 
 namespace vmtest::run {
 namespace {
 
+// ASCII only, whatever the locale: a kept byte never starts half a character.
 bool is_kept(unsigned char c) {
-    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.';
 }
 
 bool is_utf8_continuation(unsigned char c) {

@@ -1,9 +1,13 @@
 // The file a target's boot log is kept in, under <state dir>/boot-logs/.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace vmtest::run {
+
+// Well within a file name's 255 bytes, with room for the hash and ".log".
+inline constexpr std::size_t k_max_readable_length = 100;
 
 // "<name>.log" when the target's name is a safe, short file name (letters,
 // digits, '.', '_', '-'; at most k_max_readable_length bytes). Otherwise the
@@ -13,7 +17,5 @@ namespace vmtest::run {
 // collides with a kept one, and changed names collide only if their 64-bit
 // hashes do.
 std::string boot_log_file_name(const std::string& target_name);
-
-inline constexpr std::size_t k_max_readable_length = 100;
 
 }  // namespace vmtest::run
