@@ -78,20 +78,30 @@ std::vector<config::Target> oneliner_targets(const config::CliOptions& options) 
     return {target};
 }
 
-// Every plugin a target names must exist before any VM starts.
+// Every plugin a target names must exist before any VM starts. The error
+// points at the vmtest.toml line or the flag that named the plugin.
 void check_plugins(const std::vector<config::Target>& targets,
                    const plugin_host::PluginRegistry& registry) {
     for (const auto& target : targets) {
-        try {
-            if (target.share != "auto") {
-                registry.find(VMTEST_KIND_SHARE, target.share);
+        struct NamedPlugin {
+            uint32_t kind;
+            const char* field;
+            const std::string& name;
+            bool may_be_auto;  // "auto": vmtest chooses at run time
+        };
+        const NamedPlugin wanted[] = {{VMTEST_KIND_SHARE, "share", target.share, true},
+                                      {VMTEST_KIND_RUNNER, "runner", target.runner, false},
+                                      {VMTEST_KIND_BACKEND, "backend", target.backend, true}};
+        for (const auto& [kind, field, name, may_be_auto] : wanted) {
+            if (may_be_auto && name == "auto") {
+                continue;
             }
-            registry.find(VMTEST_KIND_RUNNER, target.runner);
-            if (target.backend != "auto") {
-                registry.find(VMTEST_KIND_BACKEND, target.backend);
+            try {
+                registry.find(kind, name);
+            } catch (const plugin_host::PluginLoadError& e) {
+                config::fail_at_origin(target, field, e.what());
+                throw UsageProblem(config::origin_label(target, field) + ": " + e.what());
             }
-        } catch (const plugin_host::PluginLoadError& e) {
-            throw UsageProblem("target '" + target.name + "': " + e.what());
         }
     }
 }

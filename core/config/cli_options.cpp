@@ -7,6 +7,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "config/kernel_command_line.hpp"
+#include "config/qemu_argument_policy.hpp"
 #include "config/reporter_spec.hpp"
 #include "config/target_filter.hpp"
 
@@ -191,7 +193,17 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
         options.kernel = std::filesystem::path(*kernel);
     }
     options.kargs = optional_string(values, "kargs");
+    if (options.kargs) {
+        if (const auto problem = kernel_args_problem(*options.kargs)) {
+            throw UsageError("--kargs: " + *problem);
+        }
+    }
     options.kvm_cpu_args = optional_string(values, "kvm-cpu-args");
+    if (options.kvm_cpu_args) {
+        if (const auto refused = find_refused_kvm_cpu_argument(*options.kvm_cpu_args)) {
+            throw UsageError("--kvm-cpu-args: " + refused->message());
+        }
+    }
     if (auto rootfs = optional_string(values, "rootfs")) {
         require_non_empty(rootfs, "--rootfs", "a path");
         options.rootfs = std::filesystem::path(*rootfs);

@@ -1,22 +1,23 @@
 #include "config/config_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <map>
 #include <utility>
 
 #include <spdlog/spdlog.h>
 #include <toml++/toml.h>
 
+#include "config/config_text_reader.hpp"
+#include "config/control_characters.hpp"
+#include "config/guest_mount_path.hpp"
+#include "config/kernel_command_line.hpp"
 #include "config/memory_size.hpp"
+#include "config/qemu_argument_policy.hpp"
 #include "config/reporter_spec.hpp"
+#include "config/toml_nesting_check.hpp"
 #include "config/toml_table_reader.hpp"
 
 namespace vmtest::config {
@@ -57,6 +58,17 @@ std::optional<std::string> read_non_empty_string(const TomlTableReader& reader,
     return text;
 }
 
+// A plugin name, whose origin is kept: whether the plugin exists is known
+// only once plugins are loaded, and that error must point here too.
+std::optional<std::string> read_plugin_name(const TomlTableReader& reader, std::string_view key,
+                                            const std::string& file, Target& target) {
+    auto name = read_non_empty_string(reader, key);
+    if (name) {
+        target.origins[std::string(key)] = FieldOrigin{file, reader.key_position(key), ""};
+    }
+    return name;
+}
+
 std::optional<fs::path> read_path(const TomlTableReader& reader, std::string_view key,
                                   const fs::path& base_dir) {
     const auto text = read_non_empty_string(reader, key);
@@ -75,15 +87,6 @@ std::optional<std::chrono::seconds> read_seconds(const TomlTableReader& reader,
     return std::chrono::seconds(*seconds);
 }
 
-// "/srv/b/" and "/srv/./b" are the same mount point as "/srv/b".
-std::string normalize_guest_path(const std::string& path) {
-    std::string normal = fs::path(path).lexically_normal().string();
-    while (normal.size() > 1 && normal.back() == '/') {
-        normal.pop_back();
-    }
-    return normal;
-}
-
 std::vector<Mount> read_mounts(const TomlTableReader& vm_reader, const fs::path& base_dir,
                                const ErrorScope& scope) {
     std::vector<Mount> mounts;
@@ -93,25 +96,11 @@ std::vector<Mount> read_mounts(const TomlTableReader& vm_reader, const fs::path&
     }
     const std::string mounts_field = vm_reader.field_name("mounts");
     const TomlTableReader mounts_reader(*table, mounts_field, scope);
-    std::map<std::string, std::string> spelling_of;  // normalized -> as written
     for (auto&& [key, value] : *table) {
         const std::string guest_path(key.str());
-        const auto fail_path = [&](const std::string& problem) {
+        if (const auto problem = guest_mount_path_problem(guest_path, base_dir)) {
             mounts_reader.fail(guest_path, "field '" + mounts_field + "': guest path " +
-                                               quote(guest_path) + " " + problem);
-        };
-        if (guest_path.empty() || guest_path.front() != '/') {
-            fail_path("must be absolute");
-        }
-        const std::string normal = normalize_guest_path(guest_path);
-        if (normal == "/") {
-            fail_path("cannot replace the guest's root");
-        }
-        if (normal == k_guest_base_dir) {
-            fail_path("is reserved for the config file's directory");
-        }
-        if (const auto [existing, inserted] = spelling_of.emplace(normal, guest_path); !inserted) {
-            fail_path("is the same as " + quote(existing->second));
+                                               quote(guest_path) + " " + *problem);
         }
         if (!value.is_table()) {
             mounts_reader.fail_type(guest_path, "a table like { host_path = \"...\" }");
@@ -123,7 +112,7 @@ std::vector<Mount> read_mounts(const TomlTableReader& vm_reader, const fs::path&
             mount_reader.fail_missing("host_path");
         }
         Mount mount;
-        mount.guest_path = normal;
+        mount.guest_path = guest_path;
         mount.host_path = *read_path(mount_reader, "host_path", base_dir);
         mount.writable = mount_reader.read_bool("writable").value_or(false);
         mounts.push_back(std::move(mount));
@@ -147,14 +136,25 @@ VmSettings read_vm(const TomlTableReader& target_reader, const fs::path& base_di
         vm.num_cpus = static_cast<int>(*cpus);
     }
     if (const auto memory = reader.read_string("memory")) {
-        if (!is_valid_memory_size(*memory)) {
+        const auto bytes = memory_size_bytes(*memory);
+        if (!bytes) {
             reader.fail_type("memory", "a QEMU memory size like \"512M\" or \"4G\"");
+        }
+        if (*bytes < k_min_memory_bytes) {
+            reader.fail_type("memory", "at least " + std::string(k_min_memory_text) +
+                                           " (smaller guests do not boot)");
         }
         vm.memory = *memory;
     }
     vm.mounts = read_mounts(reader, base_dir, scope);
     vm.bios = read_path(reader, "bios", base_dir);
     if (auto extra_args = reader.read_string_array("extra_args")) {
+        if (const auto refused = find_refused_qemu_argument(*extra_args)) {
+            const std::string field = "vm.extra_args[" + std::to_string(refused->index) + "]";
+            const toml::node& element = (*reader.find("extra_args")->as_array())[refused->index];
+            reader.fail_at(to_position(element.source().begin), field,
+                           "field '" + field + "': " + refused->message());
+        }
         vm.extra_args = std::move(*extra_args);
     }
     return vm;
@@ -195,6 +195,11 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     if (target.name.empty()) {
         reader.fail("name", "field 'name' must not be empty");
     }
+    // The name is printed on every console line and names the boot log.
+    if (has_control_character(target.name)) {
+        reader.fail("name", "field 'name' must not contain control characters, got " +
+                                quote(target.name));
+    }
     scope.target_name = target.name;
     reader.reject_unknown_keys(k_target_fields);
 
@@ -202,6 +207,9 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     target.image = read_path(reader, "image", base_dir);
     target.uefi = reader.read_bool("uefi").value_or(false);
     target.kernel_args = reader.read_string("kernel_args").value_or("");
+    if (const auto problem = kernel_args_problem(target.kernel_args)) {
+        reader.fail("kernel_args", "field 'kernel_args' " + *problem);
+    }
     check_boot_source(reader, target);
 
     if (auto rootfs = read_path(reader, "rootfs", base_dir)) {
@@ -220,9 +228,14 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     }
     target.qemu_command = read_non_empty_string(reader, "qemu_command");
     target.kvm_cpu_args = read_non_empty_string(reader, "kvm_cpu_args");
-    target.backend = read_non_empty_string(reader, "backend").value_or(target.backend);
-    target.share = read_non_empty_string(reader, "share").value_or(target.share);
-    target.runner = read_non_empty_string(reader, "runner").value_or(target.runner);
+    if (target.kvm_cpu_args) {
+        if (const auto refused = find_refused_kvm_cpu_argument(*target.kvm_cpu_args)) {
+            reader.fail("kvm_cpu_args", "field 'kvm_cpu_args': " + refused->message());
+        }
+    }
+    target.backend = read_plugin_name(reader, "backend", file, target).value_or(target.backend);
+    target.share = read_plugin_name(reader, "share", file, target).value_or(target.share);
+    target.runner = read_plugin_name(reader, "runner", file, target).value_or(target.runner);
     target.timeout = read_seconds(reader, "timeout").value_or(target.timeout);
     target.boot_timeout = read_seconds(reader, "boot_timeout");
     target.root_writable = reader.read_bool("root_writable").value_or(false);
@@ -268,41 +281,15 @@ std::string lowercase_first(std::string text) {
     return text;
 }
 
-std::string read_whole_file(const fs::path& file) {
-    const auto fail = [&](int error) -> std::string {
-        throw ConfigError(ConfigError::Details{
-            file.string(), std::nullopt, "", std::nullopt, "",
-            std::string("cannot read: ") + std::strerror(error)});
-    };
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return fail(errno);
-    }
-    std::string text;
-    char buffer[65536];
-    for (;;) {
-        const ssize_t count = ::read(fd, buffer, sizeof buffer);
-        if (count < 0 && errno == EINTR) {
-            continue;
-        }
-        if (count < 0) {
-            const int error = errno;
-            ::close(fd);
-            return fail(error);
-        }
-        if (count == 0) {
-            break;
-        }
-        text.append(buffer, static_cast<std::size_t>(count));
-    }
-    ::close(fd);
-    return text;
-}
-
 }  // namespace
 
 Config parse_config(std::string_view text, const fs::path& file_for_messages) {
     const std::string file = file_for_messages.string();
+    // Bounded before toml++ sees the text: it recurses once per level.
+    if (text.size() > k_max_config_bytes) {
+        fail_config_too_large(file);
+    }
+    check_toml_nesting(text, file);
     toml::table document;
     try {
         document = toml::parse(text, std::string_view(file));
@@ -351,7 +338,7 @@ Config parse_config(std::string_view text, const fs::path& file_for_messages) {
 }
 
 Config load_config_file(const fs::path& file) {
-    Config config = parse_config(read_whole_file(file), file);
+    Config config = parse_config(read_config_text(file), file);
     spdlog::debug("{}: {} target(s)", file.string(), config.targets.size());
     return config;
 }

@@ -8,7 +8,8 @@
 //   kernel = "bzImage-6.8"        # exactly one of kernel / image
 //   # image = "disk.qcow2"
 //   # uefi = true                 # image targets only
-//   kernel_args = "nokaslr"       # kernel targets only
+//   kernel_args = "nokaslr"       # kernel targets only; the whole kernel command
+//                                 # line must fit 2047 bytes (kernel_command_line.hpp)
 //   rootfs = "/"                  # guest root for kernel targets; default: host's /
 //   arch = "x86_64"               # the only one supported so far
 //   command = '''./run.sh'''      # required; run by `bash -c` in /mnt/vmtest
@@ -22,10 +23,10 @@
 //   root_writable = false         # ours: let the guest write to the host root
 //   [target.vm]
 //   num_cpus = 2                  # 1..255
-//   memory = "4G"                 # QEMU -m syntax
+//   memory = "4G"                 # QEMU -m syntax, at least 128M (memory_size.hpp)
 //   bios = "OVMF_CODE.fd"         # with uefi only
-//   extra_args = ["-device", "virtio-rng-pci"]
-//   [target.vm.mounts]
+//   extra_args = ["-device", "virtio-rng-pci"]  # not qemu_argument_policy.cpp's list
+//   [target.vm.mounts]            # guest paths as guest_mount_path.hpp allows
 //   "/mnt/data" = { host_path = "data", writable = true }
 //
 // Relative paths (kernel, image, rootfs, bios, host_path, reporter outputs)
@@ -42,14 +43,16 @@
 
 namespace vmtest::config {
 
-// Reads and parses `file`. Throws ConfigError, including when the file
+// Reads and parses `file`, a regular file of at most 4 MiB
+// (config_text_reader.hpp). Throws ConfigError, including when the file
 // cannot be read ("vmtest.toml: cannot read: No such file or directory").
 Config load_config_file(const std::filesystem::path& file);
 
 // Parses `text` as if read from `file_for_messages`, which names the file in
 // errors (as given) and whose directory relative paths are resolved against
 // (made absolute against the process's working directory if relative).
-// Throws ConfigError.
+// Throws ConfigError, also when `text` is too large or nests too deeply
+// (toml_nesting_check.hpp) for toml++ to parse safely.
 Config parse_config(std::string_view text, const std::filesystem::path& file_for_messages);
 
 }  // namespace vmtest::config

@@ -6,6 +6,24 @@ bool Target::is_image() const { return image.has_value(); }
 
 bool Target::is_interactive() const { return command == "-"; }
 
+void fail_at_origin(const Target& target, const std::string& field, const std::string& message) {
+    const auto origin = target.origins.find(field);
+    if (origin == target.origins.end() || origin->second.file.empty()) {
+        return;
+    }
+    throw ConfigError(ConfigError::Details{origin->second.file, origin->second.position,
+                                           target.name, std::nullopt, field,
+                                           "field '" + field + "': " + message});
+}
+
+std::string origin_label(const Target& target, const std::string& field) {
+    const auto origin = target.origins.find(field);
+    if (origin != target.origins.end() && !origin->second.flag.empty()) {
+        return origin->second.flag;
+    }
+    return "target '" + target.name + "'";
+}
+
 bool is_supported_arch(std::string_view arch) { return arch == k_default_arch; }
 
 }  // namespace vmtest::config

@@ -5,10 +5,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "config/config_error.hpp"
 
 namespace vmtest::config {
 
@@ -42,6 +45,16 @@ struct ReporterSpec {
     bool operator==(const ReporterSpec&) const = default;
 };
 
+// Where a field's value came from, so that checks made after loading (does
+// the plugin it names exist?) point at it as load-time errors do.
+struct FieldOrigin {
+    std::string file;                        // vmtest.toml as given; empty when a flag set it
+    std::optional<SourcePosition> position;  // in `file`
+    std::string flag;                        // e.g. "--backend"; empty when the file set it
+
+    bool operator==(const FieldOrigin&) const = default;
+};
+
 struct Target {
     std::string name;
     std::optional<std::filesystem::path> kernel;  // exactly one of kernel / image is set
@@ -62,6 +75,8 @@ struct Target {
     bool root_writable = false;         // host root is read-only to the guest unless set
     std::filesystem::path base_dir;     // vmtest.toml's dir, or cwd in one-liner mode: shared rw at /mnt/vmtest
     std::optional<std::filesystem::path> workdir;  // guest cwd: one-liner = host cwd; config = /mnt/vmtest
+    // Of "backend", "share" and "runner", those set in a file or by a flag.
+    std::map<std::string, FieldOrigin> origins;
 
     bool is_image() const;
     bool is_interactive() const;        // command is "-": an interactive shell instead of a command
@@ -72,6 +87,14 @@ struct Config {
     std::vector<Target> targets;                // in file order
     std::vector<ReporterSpec> reporters;
 };
+
+// Throws a ConfigError for `message` about `field` of `target` at the place
+// in vmtest.toml that set the field. Returns when no file set it.
+void fail_at_origin(const Target& target, const std::string& field, const std::string& message);
+
+// Who set `field` otherwise, to start a message with: the flag ("--backend"),
+// or "target '<name>'" when it kept its default.
+std::string origin_label(const Target& target, const std::string& field);
 
 // Whether vmtest can boot guests of `arch` (names as in `uname -m`).
 bool is_supported_arch(std::string_view arch);

@@ -1,5 +1,7 @@
 #include "config/targets_from_cli.hpp"
 
+#include "config/control_characters.hpp"
+
 namespace vmtest::config {
 namespace {
 
@@ -20,7 +22,9 @@ Target make_oneliner_target(const CliOptions& options, const fs::path& cwd,
     Target target;
     if (kernel) {
         target.kernel = resolve(cwd, *kernel);
-        target.name = kernel->filename().string();
+        // A file name may hold anything but '/' and NUL; the target name
+        // is printed on every console line.
+        target.name = replace_control_characters(kernel->filename().string());
     }
     if (target.name.empty()) {
         target.name = "vmtest";
@@ -51,12 +55,15 @@ void apply_overrides(Target& target, const CliOptions& options, const fs::path& 
     }
     if (options.backend) {
         target.backend = *options.backend;
+        target.origins["backend"] = FieldOrigin{"", std::nullopt, "--backend"};
     }
     if (options.share) {
         target.share = *options.share;
+        target.origins["share"] = FieldOrigin{"", std::nullopt, "--share"};
     }
     if (options.runner) {
         target.runner = *options.runner;
+        target.origins["runner"] = FieldOrigin{"", std::nullopt, "--runner"};
     }
     if (options.timeout) {
         target.timeout = *options.timeout;

@@ -32,7 +32,19 @@ SourcePosition to_position(const toml::source_position& position) {
 
 std::string quote(std::string_view text) {
     std::string quoted = "\"";
-    for (const char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        // C1 controls (U+0080-U+009F, 0xC2 0x80-0x9F in UTF-8) are escaped
+        // like C0 ones: a message must not steer the terminal.
+        if (static_cast<unsigned char>(c) == 0xc2 && i + 1 < text.size() &&
+            static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+            static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\u%04X",
+                          static_cast<unsigned>(static_cast<unsigned char>(text[++i])));
+            quoted += escaped;
+            continue;
+        }
         switch (c) {
             case '"': quoted += "\\\""; break;
             case '\\': quoted += "\\\\"; break;

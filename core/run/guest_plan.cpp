@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "config/kernel_command_line.hpp"
 #include "run/project_share.hpp"
 
 namespace vmtest::run {
@@ -81,22 +82,7 @@ boot::InitConfig init_config_for(const config::Target& target,
 }
 
 std::string kernel_command_line(const config::Target& target, bool verbose) {
-    // rdinit: our init is /init of the initramfs. panic=-1 reboots at once on
-    // a panic, and QEMU's -no-reboot turns that into an exit. earlyprintk:
-    // a kernel that dies before its console driver starts (too little memory
-    // for it and its initramfs) is otherwise silent and hangs with its CPUs
-    // halted, while the host waits for boot_timeout; with it the panic is on
-    // the console, where VmWatch sees it. After `quiet`, which it obeys from
-    // then on: a healthy boot's log stays as short as without it.
-    std::string cmdline = "console=ttyS0 panic=-1 rdinit=/init";
-    if (!verbose) {
-        cmdline += " quiet";
-    }
-    cmdline += " earlyprintk=serial,ttyS0";
-    if (!target.kernel_args.empty()) {
-        cmdline += " " + target.kernel_args;
-    }
-    return cmdline;
+    return config::kernel_command_line(target.kernel_args, verbose);
 }
 
 sdk::Command command_for(const config::Target& target, const std::vector<std::string>& environment) {

@@ -34,12 +34,7 @@ boot::InitConfig init_config_for(const config::Target& target,
 // overlayfs for a read-only root with writes in RAM.
 std::vector<std::string> base_guest_modules(const config::Target& target);
 
-// The kernel command line: console on the serial port (the boot log), no
-// reboot after a panic (QEMU exits, vmtest notices at once), then the
-// user's kernel_args last so they can override ours. Unless `verbose`, the
-// kernel is `quiet`: an emulated UART is slow, and printing every boot
-// message costs ~2 s under TCG; warnings, panics and init's own lines are
-// still logged.
+// The kernel command line for `target` (see config/kernel_command_line.hpp).
 std::string kernel_command_line(const config::Target& target, bool verbose);
 
 // argv and environment of the target's command: `bash -c` (or `sh -c` when

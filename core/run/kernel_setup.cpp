@@ -5,6 +5,7 @@
 #include "boot/initramfs_builder.hpp"
 #include "boot/kernel_image.hpp"
 #include "boot/module_resolver.hpp"
+#include "util/file_kind.hpp"
 
 namespace vmtest::run {
 
@@ -12,7 +13,9 @@ KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::
                            const std::filesystem::path& cache_dir) {
     const auto& kernel_path = *target.kernel;
     if (!std::filesystem::is_regular_file(kernel_path)) {
-        throw std::runtime_error("kernel " + kernel_path.string() + " does not exist");
+        throw std::runtime_error(
+            "kernel " + kernel_path.string() + " " +
+            util::describe_unexpected_kind(kernel_path, "a kernel image file"));
     }
     KernelSetup setup;
     const auto image = boot::inspect(kernel_path);

@@ -1,17 +1,18 @@
 #include "run/target_runner.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 
 #include <spdlog/spdlog.h>
 
 #include "protocol/unix_socket.hpp"
+#include "run/boot_log_name.hpp"
 #include "run/guest_plan.hpp"
 #include "run/kernel_setup.hpp"
 #include "run/leftover_sweep.hpp"
 #include "run/vm_watch.hpp"
 #include "util/cancellation.hpp"
+#include "util/file_kind.hpp"
 #include "util/runtime_dir.hpp"
 #include "util/text_file.hpp"
 
@@ -34,19 +35,10 @@ constexpr auto k_settle = std::chrono::milliseconds(1500);
 
 std::string seconds_text(std::chrono::seconds s) { return std::to_string(s.count()) + " s"; }
 
-// A file name that is safe whatever the target is called.
-std::string file_name_for(const std::string& target) {
-    std::string name = target;
-    std::replace_if(
-        name.begin(), name.end(),
-        [](unsigned char c) { return !std::isalnum(c) && c != '-' && c != '_' && c != '.'; },
-        '_');
-    return name.empty() ? "target" : name;
-}
-
 void require_directory(const std::filesystem::path& dir, const std::string& what) {
     if (!std::filesystem::is_directory(dir)) {
-        throw std::runtime_error(what + " " + dir.string() + " is not a directory");
+        throw std::runtime_error(what + " " + dir.string() + " " +
+                                 util::describe_unexpected_kind(dir, "a directory"));
     }
 }
 
@@ -248,7 +240,7 @@ class TargetRun {
             try {
                 const auto dir = m_env.state_dir / "boot-logs";
                 std::filesystem::create_directories(dir);
-                const auto saved = dir / (file_name_for(m_target.name) + ".log");
+                const auto saved = dir / boot_log_file_name(m_target.name);
                 std::filesystem::copy_file(m_console_log, saved,
                                            std::filesystem::copy_options::overwrite_existing);
                 m_result.boot_log = saved.string();

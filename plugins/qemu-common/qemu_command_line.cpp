@@ -1,24 +1,13 @@
 #include "qemu_command_line.hpp"
 
 #include <cctype>
-#include <sstream>
 
+#include "util/split_words.hpp"
 #include "vmtest/sdk/plugin.hpp"
 
 namespace vmtest::qemu {
 
 namespace {
-
-// Splits kvm_cpu_args the way a shell would split unquoted words; upstream
-// vmtest takes it as one string ("-cpu host,pmu=off" or "host,pmu=off").
-std::vector<std::string> split_words(const std::string& text) {
-    std::istringstream in(text);
-    std::vector<std::string> words;
-    for (std::string word; in >> word;) {
-        words.push_back(word);
-    }
-    return words;
-}
 
 // QEMU option values are comma-separated; a comma inside a value is doubled.
 std::string escaped(const std::string& value) {
@@ -44,7 +33,8 @@ void add_cpu(std::vector<std::string>& argv, const sdk::VmSpec& spec, Accelerato
         return;
     }
     add(argv, {"-accel", "kvm"});
-    auto words = split_words(spec.kvm_cpu_args);
+    // Upstream vmtest takes it as one string: "-cpu host,pmu=off" or "host,pmu=off".
+    auto words = util::split_words(spec.kvm_cpu_args);
     if (words.empty()) {
         add(argv, {"-cpu", "host"});
     } else if (words.front().starts_with("-")) {

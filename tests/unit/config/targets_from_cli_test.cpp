@@ -100,6 +100,13 @@ TEST(OneLiner, FlagsApply) {
     EXPECT_EQ(target.timeout, 5s);
 }
 
+TEST(OneLiner, ControlCharactersInTheKernelFileNameDoNotReachTheName) {
+    const Target target =
+        make_oneliner_target(parse({"true"}), "/w", fs::path("/k/bz\nImage\x1b[2J"));
+    EXPECT_EQ(target.name, "bz?Image?[2J");
+    EXPECT_EQ(target.kernel, fs::path("/k/bz\nImage\x1b[2J"));
+}
+
 TEST(OneLiner, NoCommandIsAUsageError) {
     try {
         make_oneliner_target(parse({"-k", "bz"}), "/w", fs::path("bz"));
@@ -129,6 +136,20 @@ TEST(Overrides, ApplyToConfigTargets) {
         EXPECT_EQ(target.share, "9p");
         EXPECT_EQ(target.backend, "auto");
     }
+}
+
+TEST(Overrides, PluginFlagsBecomeTheOriginOfTheirErrors) {
+    Target target = three_targets().targets[0];
+    target.origins["share"] = FieldOrigin{"vmtest.toml", SourcePosition{3, 1}, ""};
+    apply_overrides(target, parse({"--backend", "nosuch", "--runner", "r"}));
+    EXPECT_EQ(target.origins.at("backend"), (FieldOrigin{"", std::nullopt, "--backend"}));
+    EXPECT_EQ(target.origins.at("runner"), (FieldOrigin{"", std::nullopt, "--runner"}));
+    EXPECT_EQ(target.origins.at("share"), (FieldOrigin{"vmtest.toml", SourcePosition{3, 1}, ""}));
+    EXPECT_NO_THROW(fail_at_origin(target, "backend", "no backend plugin named 'nosuch'"));
+    EXPECT_EQ(origin_label(target, "backend"), "--backend");
+    EXPECT_EQ(origin_label(target, "runner"), "--runner");
+    target.origins.erase("runner");
+    EXPECT_EQ(origin_label(target, "runner"), "target 'kernel-6.1'");
 }
 
 TEST(Overrides, NothingGivenChangesNothing) {

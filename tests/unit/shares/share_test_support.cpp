@@ -1,9 +1,11 @@
 #include "share_test_support.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 #include <unistd.h>
 
 namespace vmtest::shares_test {
@@ -61,6 +63,17 @@ std::vector<std::string> processes_mentioning(const std::string& needle) {
         if (cmdline.find(needle) != std::string::npos) {
             found.push_back(name + ": " + cmdline);
         }
+    }
+    return found;
+}
+
+std::vector<std::string> processes_mentioning_eventually(const std::string& needle,
+                                                         std::size_t count) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    auto found = processes_mentioning(needle);
+    while (found.size() != count && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        found = processes_mentioning(needle);
     }
     return found;
 }

@@ -46,6 +46,13 @@ class ScopedEnv {
 // Command lines of running processes that mention `needle`.
 std::vector<std::string> processes_mentioning(const std::string& needle);
 
+// processes_mentioning(), once `count` processes mention `needle` or after
+// 5 s: a daemon is started with fork and exec, and a share is ready as soon
+// as its socket listens, so the daemon may still carry its parent's
+// command line for a moment.
+std::vector<std::string> processes_mentioning_eventually(const std::string& needle,
+                                                         std::size_t count);
+
 bool is_root();
 // The virtiofsd this machine has, or empty.
 std::filesystem::path installed_virtiofsd();

@@ -62,10 +62,11 @@ TEST_F(VirtiofsShareTest, PrepareStartsOneDaemonPerExportAndReleaseStopsThemAll)
     EXPECT_EQ(prepared.mounts[0].fstype, "virtiofs");
     EXPECT_EQ(prepared.mounts[0].source, "vmtest_root");
     // The read-only root is served from its read-only view, the project as is.
-    EXPECT_EQ(shares_test::processes_mentioning("source=" + run + "/ro0").size(), 1u);
-    EXPECT_EQ(
-        shares_test::processes_mentioning("source=" + m_dir.path().string() + "/project").size(),
-        1u);
+    EXPECT_EQ(shares_test::processes_mentioning_eventually("source=" + run + "/ro0", 1).size(), 1u);
+    EXPECT_EQ(shares_test::processes_mentioning_eventually(
+                  "source=" + m_dir.path().string() + "/project", 1)
+                  .size(),
+              1u);
 
     share.release();
     EXPECT_THAT(shares_test::processes_mentioning("source=" + m_dir.path().string()),

@@ -1,0 +1,38 @@
+#include "config/kernel_command_line.hpp"
+
+namespace vmtest::config {
+
+std::string kernel_command_line(std::string_view kernel_args, bool verbose) {
+    // rdinit: our init is /init of the initramfs. panic=-1 reboots at once on
+    // a panic, and QEMU's -no-reboot turns that into an exit. earlyprintk:
+    // a kernel that dies before its console driver starts (too little memory
+    // for it and its initramfs) is otherwise silent and hangs with its CPUs
+    // halted, while the host waits for boot_timeout; with it the panic is on
+    // the console, where VmWatch sees it. After `quiet`, which it obeys from
+    // then on: a healthy boot's log stays as short as without it.
+    std::string cmdline = "console=ttyS0 panic=-1 rdinit=/init";
+    if (!verbose) {
+        cmdline += " quiet";
+    }
+    cmdline += " earlyprintk=serial,ttyS0";
+    if (!kernel_args.empty()) {
+        cmdline += ' ';
+        cmdline += kernel_args;
+    }
+    return cmdline;
+}
+
+std::optional<std::string> kernel_args_problem(std::string_view kernel_args) {
+    // Not verbose: the longer of the two lines.
+    const std::size_t length = kernel_command_line(kernel_args, false).size();
+    if (length <= k_max_kernel_command_line) {
+        return std::nullopt;
+    }
+    const std::size_t ours = kernel_command_line("", false).size() + 1;
+    return "makes the kernel command line " + std::to_string(length) +
+           " bytes long, more than the " + std::to_string(k_max_kernel_command_line) +
+           " the kernel accepts (vmtest's own parameters take " + std::to_string(ours) +
+           ", leaving " + std::to_string(k_max_kernel_command_line - ours) + " for kernel_args)";
+}
+
+}  // namespace vmtest::config

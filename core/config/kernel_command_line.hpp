@@ -1,0 +1,30 @@
+// The kernel command line vmtest boots with: its own parameters, then the
+// target's kernel_args. Here rather than in run/ so that config checks a
+// kernel_args against the very line that will be built: a line longer than
+// the kernel accepts is cut short and the guest hangs until boot_timeout.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vmtest::config {
+
+// x86's COMMAND_LINE_SIZE is 2048 bytes including the terminating NUL (and
+// bzImage headers say cmdline_size = 2047). x86_64 is the only arch so far.
+inline constexpr std::size_t k_max_kernel_command_line = 2047;
+
+// console on the serial port (the boot log); rdinit: our init is /init of
+// the initramfs; panic=-1 reboots at once on a panic, and QEMU's
+// -no-reboot turns that into an exit. Unless `verbose`, the kernel is
+// `quiet`: an emulated UART is slow, and printing every boot message costs
+// ~2 s under TCG; warnings, panics and init's own lines are still logged.
+// The user's kernel_args come last so they can override ours.
+std::string kernel_command_line(std::string_view kernel_args, bool verbose);
+
+// Why `kernel_args` cannot be booted, or none: the longest command line
+// vmtest would build with it is too long for the kernel.
+std::optional<std::string> kernel_args_problem(std::string_view kernel_args);
+
+}  // namespace vmtest::config
