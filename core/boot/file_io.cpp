@@ -10,33 +10,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/file_descriptor.hpp"
+
 namespace vmtest::boot {
 
 namespace {
 
+using util::FileDescriptor;
+
 std::string errno_text(int error) { return std::strerror(error); }
-
-// Closes the descriptor on every exit path.
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd) : m_fd(fd) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    [[nodiscard]] int get() const { return m_fd; }
-    int release() {
-        int fd = m_fd;
-        m_fd = -1;
-        return fd;
-    }
-
-private:
-    int m_fd;
-};
 
 FileDescriptor open_for_reading(const std::filesystem::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -8,10 +8,13 @@
 #include <cstring>
 
 #include "config/config_error.hpp"
+#include "util/file_descriptor.hpp"
 #include "util/file_kind.hpp"
 
 namespace vmtest::config {
 namespace {
+
+using util::FileDescriptor;
 
 [[noreturn]] void fail(const std::filesystem::path& file, std::string message) {
     throw ConfigError(ConfigError::Details{file.string(), std::nullopt, "", std::nullopt, "",
@@ -32,23 +35,6 @@ namespace {
                                                 : fs::file_type::unknown;
     fail(file, "is " + util::describe_file_kind(fs::file_status(type)) + ", not a regular file");
 }
-
-// Closes the descriptor on every path out, exceptions included.
-class FileDescriptor {
-  public:
-    explicit FileDescriptor(int fd) : m_fd(fd) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    int get() const { return m_fd; }
-
-  private:
-    int m_fd;
-};
 
 }  // namespace
 

@@ -26,8 +26,12 @@
 #include <thread>
 #include <unistd.h>
 
+#include "util/file_descriptor.hpp"
+
 namespace vmtest::boot {
 namespace {
+
+using util::FileDescriptor;
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
@@ -86,22 +90,6 @@ public:
 private:
     pid_t m_pid = -1;
     std::optional<int> m_status;
-};
-
-class FileDescriptor {
-public:
-    explicit FileDescriptor(int fd = -1) : m_fd(fd) {}
-    FileDescriptor(const FileDescriptor&) = delete;
-    FileDescriptor& operator=(const FileDescriptor&) = delete;
-    ~FileDescriptor() {
-        if (m_fd >= 0) {
-            ::close(m_fd);
-        }
-    }
-    int get() const { return m_fd; }
-
-private:
-    int m_fd;
 };
 
 // Connects to QEMU's chardev socket, retrying while QEMU is starting.
