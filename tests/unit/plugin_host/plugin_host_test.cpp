@@ -35,11 +35,12 @@ TEST(PluginLibrary, RefusesAnotherMajorAbiNamingFileAndBothVersions) {
     const auto error = load_error("test-future-major.so");
     EXPECT_THAT(error, HasSubstr((k_dir / "test-future-major.so").string()));
     EXPECT_THAT(error, HasSubstr("built for vmtest plugin ABI 2.0"));
-    EXPECT_THAT(error, HasSubstr("this vmtest has ABI 1.0"));
+    EXPECT_THAT(error, HasSubstr("this vmtest has ABI 1." + std::to_string(VMTEST_ABI_MINOR)));
 }
 
 TEST(PluginLibrary, RefusesANewerMinorAbi) {
-    EXPECT_THAT(load_error("test-newer-minor.so"), HasSubstr("built for vmtest plugin ABI 1.1"));
+    EXPECT_THAT(load_error("test-newer-minor.so"),
+                HasSubstr("built for vmtest plugin ABI 1." + std::to_string(VMTEST_ABI_MINOR + 1)));
 }
 
 TEST(PluginLibrary, RefusesASharedObjectWithoutTheEntryPoint) {
