@@ -12,6 +12,7 @@
 // Header-only, like the rest of the SDK; the host uses the same code.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -27,10 +28,13 @@ namespace vmtest::sdk {
 
 // ---------------------------------------------------------------- base64
 
+// RFC 4648's standard alphabet.
+inline constexpr std::string_view k_base64_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 // RFC 4648, standard alphabet, padded.
 inline std::string base64_encode(std::string_view bytes) {
-    static constexpr char k_alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    constexpr std::string_view k_alphabet = k_base64_alphabet;
     const auto byte_at = [&](std::size_t i) {
         return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]));
     };
@@ -57,12 +61,16 @@ inline std::string base64_encode(std::string_view bytes) {
 // The bytes `text` stands for; nullopt when it is not base64. Whitespace is
 // ignored and padding is optional (as QEMU's agent and MIME write it).
 inline std::optional<std::string> base64_decode(std::string_view text) {
-    static constexpr std::string_view k_alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const auto value_of = [](char c) -> int {
-        const auto at = k_alphabet.find(c);
-        return at == std::string_view::npos ? -1 : static_cast<int>(at);
-    };
+    // Each byte's value in the alphabet, -1 outside it.
+    static const auto k_values = [] {
+        std::array<int, 256> values{};
+        values.fill(-1);
+        for (std::size_t i = 0; i < k_base64_alphabet.size(); ++i) {
+            values[static_cast<unsigned char>(k_base64_alphabet[i])] = static_cast<int>(i);
+        }
+        return values;
+    }();
+    const auto value_of = [](char c) { return k_values[static_cast<unsigned char>(c)]; };
     std::string bytes;
     bytes.reserve(text.size() / 4 * 3);
     std::uint32_t group = 0;
