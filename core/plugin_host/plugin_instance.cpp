@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "vmtest/sdk/bytes.hpp"
+
 namespace vmtest::plugin_host {
 
 // Owns the vmtest_host_api handed to the plugin; its address must stay
@@ -66,7 +68,11 @@ CallOutcome PluginInstance::Reply::outcome(vmtest_status status) const {
     if (!m_json.empty()) {
         try {
             outcome.result = nlohmann::json::parse(m_json);
-        } catch (const nlohmann::json::exception& e) {
+            // A 1.0 plugin sends no "_base64" siblings: leave its members alone.
+            if (m_owner.library().descriptor().abi_minor >= 1) {
+                sdk::decode_byte_strings(outcome.result);
+            }
+        } catch (const std::exception& e) {
             outcome.status = VMTEST_ERROR;
             outcome.error = m_owner.label() + " replied invalid JSON: " + e.what();
         }
@@ -86,7 +92,7 @@ PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library,
     m_services->api.output = Services::output;
 
     const auto& descriptor = m_library->descriptor();
-    const std::string text = config.dump();
+    const std::string text = document_text(config);
     Reply reply(*this);
     const vmtest_status status =
         descriptor.create(&m_services->api, text.c_str(), &m_handle, &reply);
@@ -101,6 +107,19 @@ PluginInstance::~PluginInstance() {
     if (m_handle) {
         m_library->descriptor().destroy(m_handle);
     }
+}
+
+std::string PluginInstance::document_text(const nlohmann::json& document) const {
+    nlohmann::json encoded = document;
+    const auto carried = sdk::encode_byte_strings(encoded);
+    if (!carried.empty() && m_library->descriptor().abi_minor < 1) {
+        throw PluginError(VMTEST_ERROR,
+                          label() + " is built for plugin ABI 1.0, which cannot carry " +
+                              carried.front() +
+                              " (bytes that are not UTF-8); rebuild it against this vmtest's SDK");
+    }
+    // Object keys are the only strings left that could be invalid.
+    return encoded.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string PluginInstance::label() const {

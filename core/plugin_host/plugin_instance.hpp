@@ -53,6 +53,13 @@ class PluginInstance {
     // "backend qemu-tcg", for messages.
     std::string label() const;
 
+    // `document` as JSON text for this plugin. Strings that are not UTF-8
+    // travel as their U+FFFD text plus a "_base64" sibling with the exact
+    // bytes (vmtest/sdk/bytes.hpp, since ABI 1.1). A plugin built for ABI
+    // 1.0 knows no such siblings and would silently get the wrong bytes, so
+    // for it such a document throws PluginError naming the member.
+    std::string document_text(const nlohmann::json& document) const;
+
     // The kind-specific table (vmtest_backend_ops, ...).
     template <typename Ops> const Ops& ops() const { return *static_cast<const Ops*>(m_ops); }
 

@@ -14,8 +14,6 @@ Function entry(const Ops& ops, Function Ops::*member) {
     return offset + sizeof(Function) <= ops.struct_size ? ops.*member : nullptr;
 }
 
-std::string dump(const nlohmann::json& value) { return value.dump(); }
-
 }  // namespace
 
 BackendPlugin::BackendPlugin(std::unique_ptr<PluginInstance> instance)
@@ -27,7 +25,7 @@ sdk::BackendDescription BackendPlugin::describe() {
 }
 
 std::optional<std::string> BackendPlugin::probe(const sdk::VmSpec& spec) {
-    const std::string text = dump(spec);
+    const std::string text = m_instance->document_text(spec);
     const auto outcome = m_instance->invoke(entry(m_ops, &vmtest_backend_ops::probe), text.c_str());
     if (outcome.status == VMTEST_OK) {
         return std::nullopt;
@@ -41,7 +39,7 @@ std::optional<std::string> BackendPlugin::probe(const sdk::VmSpec& spec) {
 }
 
 void BackendPlugin::start(const sdk::VmSpec& spec) {
-    const std::string text = dump(spec);
+    const std::string text = m_instance->document_text(spec);
     m_instance->call(entry(m_ops, &vmtest_backend_ops::start), text.c_str());
 }
 
@@ -74,7 +72,7 @@ std::optional<std::string> SharePlugin::probe(const std::vector<sdk::Export>& ex
     if (!function) {
         return std::nullopt;  // an older share: no way to ask, so assume it works
     }
-    const std::string text = dump(exports);
+    const std::string text = m_instance->document_text(exports);
     const auto outcome = m_instance->invoke(function, text.c_str());
     if (outcome.status == VMTEST_OK) {
         return std::nullopt;
@@ -86,7 +84,7 @@ std::optional<std::string> SharePlugin::probe(const std::vector<sdk::Export>& ex
 }
 
 sdk::PreparedShare SharePlugin::prepare(const std::vector<sdk::Export>& exports) {
-    const std::string text = dump(exports);
+    const std::string text = m_instance->document_text(exports);
     return m_instance->call(entry(m_ops, &vmtest_share_ops::prepare), text.c_str())
         .get<sdk::PreparedShare>();
 }
@@ -114,12 +112,16 @@ sdk::RunnerDescription RunnerPlugin::describe() {
 }
 
 void RunnerPlugin::connect(const std::vector<sdk::Channel>& channels) {
-    const std::string text = dump(channels);
+    const std::string text = m_instance->document_text(channels);
     m_instance->call(entry(m_ops, &vmtest_runner_ops::connect), text.c_str());
 }
 
+void RunnerPlugin::check_command(const sdk::Command& command) const {
+    (void)m_instance->document_text(command);
+}
+
 sdk::CommandResult RunnerPlugin::run(const sdk::Command& command) {
-    const std::string text = dump(command);
+    const std::string text = m_instance->document_text(command);
     return m_instance->call(entry(m_ops, &vmtest_runner_ops::run), text.c_str())
         .get<sdk::CommandResult>();
 }
@@ -128,7 +130,8 @@ ReporterPlugin::ReporterPlugin(std::unique_ptr<PluginInstance> instance)
     : m_instance(std::move(instance)), m_ops(m_instance->ops<vmtest_reporter_ops>()) {}
 
 void ReporterPlugin::event(const nlohmann::json& event) {
-    // Output may carry bytes that are not UTF-8; reporters get U+FFFD instead.
+    // Events are text for reporters (an output event carries its exact bytes
+    // in data_base64 itself); anything else that is not UTF-8 becomes U+FFFD.
     const std::string text = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     m_instance->call(entry(m_ops, &vmtest_reporter_ops::event), text.c_str());
 }

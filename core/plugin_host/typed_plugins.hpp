@@ -60,6 +60,9 @@ class RunnerPlugin {
 
     sdk::RunnerDescription describe();
     void connect(const std::vector<sdk::Channel>& channels);
+    // Throws PluginError when run() could not hand `command` over exactly
+    // (PluginInstance::document_text), so the host can refuse before a boot.
+    void check_command(const sdk::Command& command) const;
     sdk::CommandResult run(const sdk::Command& command);
 
   private:

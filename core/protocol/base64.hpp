@@ -1,5 +1,6 @@
 // Base64 decoding (RFC 4648, standard alphabet), for the guest agent's
-// out-data / err-data fields.
+// out-data / err-data fields: the SDK's decoder (vmtest/sdk/bytes.hpp) with
+// this library's error. Encoding is sdk::base64_encode.
 #pragma once
 
 #include <string>

@@ -40,7 +40,8 @@
 // echoes in the reply, and drops replies whose id does not match.
 //
 // The commands used here: guest-info (agent version and the enabled
-// commands), guest-exec (start a process, returns its pid) and
+// commands), guest-exec (start a process, optionally with bytes for its
+// stdin, base64 encoded; returns its pid) and
 // guest-exec-status (whether it exited, its exit code or signal, and any
 // captured output, base64 encoded). Pitfall: qemu-ga 7.2 only returns
 // captured output once the process has exited, so live output has to travel
@@ -53,6 +54,7 @@
 #include "protocol/base64.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/qapi_reply.hpp"
+#include "vmtest/sdk/bytes.hpp"
 
 namespace vmtest::protocol {
 namespace {
@@ -229,6 +231,9 @@ std::int64_t QgaClient::guest_exec(const QgaExecRequest& request, Deadline deadl
                                 {"capture-output", request.capture_output}};
     if (request.env) {
         arguments["env"] = *request.env;
+    }
+    if (request.input_data) {
+        arguments["input-data"] = sdk::base64_encode(*request.input_data);
     }
     const nlohmann::json result = execute("guest-exec", arguments, deadline);
     const auto pid = result.find("pid");

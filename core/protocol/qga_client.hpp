@@ -34,6 +34,9 @@ struct QgaExecRequest {
     std::vector<std::string> args;                  // argv[1..]; the agent supplies argv[0]
     std::optional<std::vector<std::string>> env;    // "NAME=value"; nullopt inherits the agent's
     bool capture_output = false;
+    // Bytes for the process's stdin, sent base64 ("input-data"), so unlike
+    // every other member they need not be UTF-8; nullopt: no stdin data.
+    std::optional<std::string> input_data;
 };
 
 // Result of guest-exec-status. Output fields are only filled when the

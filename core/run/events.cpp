@@ -83,13 +83,35 @@ void EventBus::stage(const std::string& target, Stage stage) {
 }
 
 void EventBus::output(const std::string& target, vmtest_stream stream, std::string_view data) {
-    publish({{"type", "output"},
-             {"target", target},
-             {"stream", stream == VMTEST_STREAM_STDERR ? "stderr" : "stdout"},
-             {"data", std::string(data)}});
+    publish_output(target, stream, data, m_output_text[{target, stream}].push(data));
+}
+
+void EventBus::publish_output(const std::string& target, vmtest_stream stream,
+                              std::string_view bytes, std::string text) {
+    nlohmann::json event{{"type", "output"},
+                         {"target", target},
+                         {"stream", stream == VMTEST_STREAM_STDERR ? "stderr" : "stdout"}};
+    // Only when the text is not the bytes themselves (invalid bytes, or a
+    // character split at an edge of the chunk): most output is plain UTF-8,
+    // and then base64 would only double what every reporter parses.
+    if (text != bytes) {
+        event["data_base64"] = sdk::base64_encode(bytes);
+    }
+    event["data"] = std::move(text);
+    publish(event);
 }
 
 void EventBus::target_finished(const TargetResult& result) {
+    for (auto it = m_output_text.begin(); it != m_output_text.end();) {
+        if (it->first.first != result.name) {
+            ++it;
+            continue;
+        }
+        if (std::string rest = it->second.finish(); !rest.empty()) {
+            publish_output(result.name, it->first.second, {}, std::move(rest));
+        }
+        it = m_output_text.erase(it);
+    }
     nlohmann::json event{{"type", "target_finished"},
                          {"target", result.name},
                          {"result", outcome_name(result.outcome)},

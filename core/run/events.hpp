@@ -1,13 +1,16 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "plugin_host/typed_plugins.hpp"
+#include "vmtest/sdk/bytes.hpp"
 
 namespace vmtest::run {
 
@@ -48,7 +51,13 @@ class EventBus {
     void run_started(const std::vector<std::string>& targets);
     void target_started(const std::string& target, std::size_t index);
     void stage(const std::string& target, Stage stage);
+    // A chunk of the command's output, exactly as the runner handed it over.
+    // Reporters get its bytes (data_base64) and its text (data): the text
+    // holds back a character split at the chunk's end until the next chunk
+    // of that target's stream completes it, so it is never corrupted.
     void output(const std::string& target, vmtest_stream stream, std::string_view data);
+    // Also ends the target's output streams: a character they left
+    // unfinished becomes U+FFFD in a last output event's text.
     void target_finished(const TargetResult& result);
     void run_finished(const std::vector<TargetResult>& results, bool interrupted);
     // Lets every reporter flush and close its report. False when one could
@@ -58,9 +67,13 @@ class EventBus {
 
   private:
     void publish(const nlohmann::json& event);
+    void publish_output(const std::string& target, vmtest_stream stream, std::string_view bytes,
+                        std::string text);
 
     std::vector<std::unique_ptr<plugin_host::ReporterPlugin>> m_reporters;
     bool m_reporter_dropped = false;
+    // Per target and stream: the text decoder carrying split characters.
+    std::map<std::pair<std::string, vmtest_stream>, sdk::Utf8Stream> m_output_text;
 };
 
 }  // namespace vmtest::run

@@ -95,7 +95,9 @@ sdk::Command command_for(const config::Target& target, const std::vector<std::st
         command.argv = {"/bin/sh", "-c",
                         "exec setsid -c " + shell + " -il </dev/hvc0 >/dev/hvc0 2>&1"};
     } else {
-        command.argv = {shell, "-c", target.command};
+        // The last word is the shell's $0: "bash" (or "sh"), as in danobi/vmtest
+        // and in error messages like "bash: line 1: foo: command not found".
+        command.argv = {shell, "-c", target.command, has_bash ? "bash" : "sh"};
     }
     command.env = environment;
     command.cwd = target.workdir ? target.workdir->string() : std::string(config::k_guest_base_dir);

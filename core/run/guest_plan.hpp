@@ -38,7 +38,7 @@ std::vector<std::string> base_guest_modules(const config::Target& target);
 std::string kernel_command_line(const config::Target& target, bool verbose);
 
 // argv and environment of the target's command: `bash -c` (or `sh -c` when
-// the guest has no bash) with the host's environment.
+// the guest has no bash) with the host's environment, and $0 "bash" ("sh").
 sdk::Command command_for(const config::Target& target, const std::vector<std::string>& environment);
 
 }  // namespace vmtest::run

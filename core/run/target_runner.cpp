@@ -97,6 +97,9 @@ class TargetRun {
         const auto share = m_share->describe();
         const auto runner = m_runner->describe();
         require_guest_agent(runner.guest_agent);
+        // A command the runner cannot be given exactly fails now, not after the boot.
+        m_command = command_for(m_target, m_env.environment);
+        m_runner->check_command(m_command);
 
         auto wanted = base_guest_modules(m_target);
         wanted.insert(wanted.end(), share.guest_modules.begin(), share.guest_modules.end());
@@ -185,7 +188,7 @@ class TargetRun {
                                   " running the command (timeout)",
                               "timeout");
         stage(Stage::running);
-        const auto result = m_runner->run(command_for(m_target, m_env.environment));
+        const auto result = m_runner->run(m_command);
         m_result.signal = result.signal;
         m_result.exit_code = result.signal ? 128 + result.signal : result.exit_code;
         m_result.outcome = m_result.exit_code == 0 ? Outcome::pass : Outcome::fail;
@@ -298,6 +301,7 @@ class TargetRun {
     std::string m_share_name;
     std::unique_ptr<SharePlugin> m_share;
     std::unique_ptr<RunnerPlugin> m_runner;
+    sdk::Command m_command;
     std::unique_ptr<BackendPlugin> m_backend;
     std::unique_ptr<VmWatch> m_watch;
     protocol::UnixSocket m_control;

@@ -17,6 +17,7 @@
 #include "util/child_process.hpp"
 #include "util/paths.hpp"
 #include "util/text_file.hpp"
+#include "vmtest/sdk/bytes.hpp"
 
 namespace vmtest::qemu {
 
@@ -45,11 +46,13 @@ nlohmann::json verdict_key(const sdk::VmSpec& spec) {
     const std::string binary = util::find_program(program).value_or(program).string();
     struct stat info {};
     stat(binary.c_str(), &info);
-    return {{"host_kernel", std::string(host.release) + " " + host.version},
-            {"qemu", binary},
+    // As text (a path or flag may hold bytes that are not UTF-8), so the key
+    // read back from the cache file compares equal.
+    return {{"host_kernel", sdk::to_utf8(std::string(host.release) + " " + host.version)},
+            {"qemu", sdk::to_utf8(binary)},
             {"qemu_size", info.st_size},
             {"qemu_mtime", info.st_mtime},
-            {"kvm_cpu_args", spec.kvm_cpu_args}};
+            {"kvm_cpu_args", sdk::to_utf8(spec.kvm_cpu_args)}};
 }
 
 std::filesystem::path verdict_file(const sdk::VmSpec& spec) {
@@ -81,8 +84,9 @@ void store_verdict(const sdk::VmSpec& spec, const nlohmann::json& key,
     const auto temp = file.string() + ".tmp." + std::to_string(getpid());
     {
         std::ofstream out(temp);
+        // The reason may quote QEMU's own output, in any encoding.
         out << nlohmann::json{{"key", key}, {"usable", !failure}, {"reason", failure.value_or("")}}
-                   .dump(2);
+                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     std::error_code ignored;
     std::filesystem::rename(temp, file, ignored);

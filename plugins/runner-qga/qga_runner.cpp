@@ -16,15 +16,29 @@
 //
 // run() could ask guest-exec to capture the output, but qemu-ga 7.2 hands
 // captured output back only after the process exits - useless for a test
-// that runs for minutes. Instead the command is started as
-//     /bin/sh -c 'exec </dev/null >/dev/virtio-ports/org.vmtest.stdout
-//                 2>/dev/virtio-ports/org.vmtest.stderr;
-//                 cd -- "$0" || exit 127; exec "$@"' CWD ARGV...
-// so the shell points its stdout and stderr at the two ports, changes to
-// the working directory and then replaces itself with the command. CWD and
-// ARGV travel as positional parameters, never spliced into the script, so
-// no quoting can go wrong; and because of the final exec, the exit status
-// or killing signal the agent reports is the command's own.
+// that runs for minutes. Instead the command's stdout and stderr go to the
+// two ports.
+//
+// The command's argv, environment and working directory are bytes, but
+// every string in a guest-exec request is JSON text, and QEMU's JSON parser
+// rejects what is not UTF-8. The one member that carries bytes is
+// "input-data" (base64, given to the process's stdin). So run() starts
+// `/bin/sh -s` and hands it, on stdin, a script that holds every byte
+// inside single quotes (guest_script.cpp):
+//     {
+//     exec </dev/null >/dev/virtio-ports/org.vmtest.stdout
+//          2>/dev/virtio-ports/org.vmtest.stderr
+//     cd -- 'CWD' || exit 127
+//     exec env -i -- 'NAME=value'... 'ARGV0' 'ARGV1'...
+//     }
+// The shell points its output at the ports, changes to the working
+// directory and replaces itself, through env(1), with the command in
+// exactly the given environment. A single-quoted word is taken byte for
+// byte, so nothing needs escaping but the quote itself. This costs no extra
+// request (writing a file with guest-file-* would cost three, plus its
+// cleanup), leaves nothing behind in the guest, and needs nothing there but
+// sh and env, which every root filesystem has. Because of the final execs,
+// the exit status or killing signal the agent reports is the command's own.
 //
 // While the command runs, the runner alternates between asking
 // guest-exec-status (every 10 ms at first, backing off to 100 ms, so short
@@ -43,6 +57,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "guest_script.hpp"
 #include "output_pump.hpp"
 #include "protocol/errors.hpp"
 
@@ -51,9 +66,6 @@ namespace {
 
 constexpr const char* k_port_directory = "/dev/virtio-ports/";
 constexpr const char* k_shell = "/bin/sh";
-constexpr const char* k_wrapper_script =
-    "exec </dev/null >/dev/virtio-ports/org.vmtest.stdout "
-    "2>/dev/virtio-ports/org.vmtest.stderr; cd -- \"$0\" || exit 127; exec \"$@\"";
 
 // Short: replies to earlier attempts are skipped anyway, and the agent only
 // starts answering once it runs, so a long period just adds idle time.
@@ -155,29 +167,20 @@ void QgaRunner::connect(const std::vector<sdk::Channel>& channels) {
     });
 }
 
-std::vector<std::string> QgaRunner::shell_arguments(const sdk::Command& command) {
-    std::vector<std::string> arguments = {"-c", k_wrapper_script,
-                                          command.cwd.empty() ? "/" : command.cwd};
-    arguments.insert(arguments.end(), command.argv.begin(), command.argv.end());
-    return arguments;
+std::string QgaRunner::guest_script(const sdk::Command& command) {
+    return command_script(command, {std::string(k_port_directory) + k_stdout_channel,
+                                    std::string(k_port_directory) + k_stderr_channel});
 }
 
 sdk::CommandResult QgaRunner::run(const sdk::Command& command) {
     if (!m_agent) {
         throw sdk::Error("runner qga: run before connect");
     }
-    if (command.argv.empty()) {
-        throw sdk::Error("runner qga: empty command");
-    }
     const auto stop = stop_predicate();
     protocol::QgaExecRequest request;
     request.path = k_shell;
-    request.args = shell_arguments(command);
-    // An empty list would start the command with no environment at all;
-    // the host always sends one, so empty means "not given": inherit.
-    if (!command.env.empty()) {
-        request.env = command.env;
-    }
+    request.args = {"-s"};
+    request.input_data = guest_script(command);
     OutputPump pump([host = m_host](vmtest_stream stream,
                                     std::string_view data) { host.output(stream, data); },
                     {{VMTEST_STREAM_STDOUT, &m_stdout}, {VMTEST_STREAM_STDERR, &m_stderr}});

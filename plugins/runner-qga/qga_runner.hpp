@@ -33,9 +33,9 @@ class QgaRunner : public sdk::Runner {
     void connect(const std::vector<sdk::Channel>& channels) override;
     sdk::CommandResult run(const sdk::Command& command) override;
 
-    // The /bin/sh arguments that run `command` with its output redirected
-    // to the output ports: ["-c", script, cwd, argv...].
-    static std::vector<std::string> shell_arguments(const sdk::Command& command);
+    // The script `/bin/sh -s` reads from stdin to run `command` with its
+    // output going to the output ports (guest_script.hpp).
+    static std::string guest_script(const sdk::Command& command);
 
   private:
     protocol::StopPredicate stop_predicate() const;

@@ -28,7 +28,14 @@ std::size_t OutputTail::start() const {
     }
     const std::size_t newline = m_data.find('\n', start);
     if (newline != std::string::npos && newline - start < k_longest_line_kept_whole) {
-        start = newline + 1;
+        return newline + 1;
+    }
+    // Cut inside a long line, but not inside a UTF-8 character: skip the
+    // (at most 3) continuation bytes of one the cut fell into.
+    for (int i = 0; i < 3 && start < m_data.size() &&
+                    (static_cast<unsigned char>(m_data[start]) & 0xC0) == 0x80;
+         ++i) {
+        ++start;
     }
     return start;
 }

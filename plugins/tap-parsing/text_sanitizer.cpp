@@ -2,75 +2,42 @@
 
 #include <cstdint>
 
+#include "vmtest/sdk/bytes.hpp"
+
 namespace vmtest::report {
 
 namespace {
 
-constexpr char32_t k_replacement = 0xFFFD;
 constexpr char32_t k_escape = 0x1B;
 
 // What decode() returns for bytes that are not UTF-8.
 constexpr char32_t k_invalid = 0xFFFFFFFF;
 
-// Decodes the UTF-8 sequence at `at` and moves past it; k_invalid (moving
-// one byte) for an overlong, surrogate, out-of-range or truncated one.
-
+// Decodes the UTF-8 character at `at` and moves past it; k_invalid for bytes
+// that are not one (moving past the whole maximal subpart, which stands for
+// one U+FFFD, as the event bus counts them too).
 char32_t decode(std::string_view bytes, std::size_t& at) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
-    const unsigned char first = byte(at);
-    if (first < 0x80) {
-        ++at;
-        return first;
-    }
-    int length = 0;
-    char32_t value = 0;
-    char32_t minimum = 0;
-    if ((first & 0xE0) == 0xC0) {
-        length = 2, value = first & 0x1F, minimum = 0x80;
-    } else if ((first & 0xF0) == 0xE0) {
-        length = 3, value = first & 0x0F, minimum = 0x800;
-    } else if ((first & 0xF8) == 0xF0) {
-        length = 4, value = first & 0x07, minimum = 0x10000;
-    } else {
-        ++at;
-        return k_invalid;
-    }
-    if (at + length > bytes.size()) {
-        ++at;
-        return k_invalid;
-    }
-    for (int i = 1; i < length; ++i) {
-        const unsigned char next = byte(at + i);
-        if ((next & 0xC0) != 0x80) {
-            ++at;  // resynchronise on the next byte, which may start a character
-            return k_invalid;
+    const sdk::Utf8Sequence sequence = sdk::utf8_sequence(bytes.substr(at));
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[at + i]); };
+    char32_t value = k_invalid;
+    if (sequence.kind == sdk::Utf8Sequence::Kind::valid) {
+        switch (sequence.length) {
+        case 1:
+            value = byte(0);
+            break;
+        case 2:
+            value = (byte(0) & 0x1F) << 6 | (byte(1) & 0x3F);
+            break;
+        case 3:
+            value = (byte(0) & 0x0F) << 12 | (byte(1) & 0x3F) << 6 | (byte(2) & 0x3F);
+            break;
+        default:
+            value = (byte(0) & 0x07) << 18 | (byte(1) & 0x3F) << 12 | (byte(2) & 0x3F) << 6 |
+                    (byte(3) & 0x3F);
         }
-        value = (value << 6) | (next & 0x3F);
     }
-    if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
-        ++at;
-        return k_invalid;
-    }
-    at += length;
+    at += sequence.length;
     return value;
-}
-
-void encode(char32_t c, std::string& out) {
-    if (c < 0x80) {
-        out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
 }
 
 // The characters XML 1.0 and YAML 1.2 both allow, less the ones some YAML
@@ -147,7 +114,7 @@ std::string sanitize_text(std::string_view bytes) {
             continue;
         }
         if (c == k_invalid || !allowed(c)) {
-            encode(k_replacement, out);
+            out.append(sdk::k_replacement_character);
             continue;
         }
         out.append(bytes.substr(start, at - start));

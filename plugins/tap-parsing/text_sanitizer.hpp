@@ -8,8 +8,9 @@
 namespace vmtest::report {
 
 // Returns `bytes` as valid UTF-8 that is safe in XML 1.0 text and in YAML:
-//   - bytes that are not UTF-8 become U+FFFD (events already do this; a
-//     report must not depend on it);
+//   - bytes that are not UTF-8 become U+FFFD, one per maximal invalid
+//     subpart (vmtest/sdk/bytes.hpp; output events' `data` already is
+//     UTF-8, but a report must not depend on it);
 //   - terminal escape sequences (colours, cursor moves) are removed;
 //   - "\r\n" becomes "\n", and a lone "\r" (progress bars) "\n";
 //   - other control characters, DEL, C1 controls, U+2028/U+2029 (line

@@ -162,15 +162,18 @@ TEST_F(QgaRunnerTest, RunStreamsOutputLiveAndReturnsTheExitCode) {
                                    {VMTEST_STREAM_STDOUT, "world\n"},
                                    {VMTEST_STREAM_STDOUT, "tail\n"}}));
 
+    // Everything that may be bytes travels in the script on stdin (base64).
     EXPECT_EQ(exec_arguments["path"], "/bin/sh");
+    EXPECT_EQ(exec_arguments["arg"], nlohmann::json({"-s"}));
     EXPECT_EQ(exec_arguments["capture-output"], false);
-    EXPECT_EQ(exec_arguments["env"], nlohmann::json({"PATH=/bin", "A=b c"}));
-    const nlohmann::json expected_args = {
-        "-c",
-        "exec </dev/null >/dev/virtio-ports/org.vmtest.stdout "
-        "2>/dev/virtio-ports/org.vmtest.stderr; cd -- \"$0\" || exit 127; exec \"$@\"",
-        "/work dir", "make", "check", "it's \"quoted\""};
-    EXPECT_EQ(exec_arguments["arg"], expected_args);
+    EXPECT_FALSE(exec_arguments.contains("env"));
+    EXPECT_EQ(sdk::base64_decode(exec_arguments.value("input-data", "")),
+              "{\n"
+              "exec </dev/null >'/dev/virtio-ports/org.vmtest.stdout' "
+              "2>'/dev/virtio-ports/org.vmtest.stderr'\n"
+              "cd -- '/work dir' || exit 127\n"
+              "exec env -i -- 'PATH=/bin' 'A=b c' 'make' 'check' 'it'\\''s \"quoted\"'\n"
+              "}\n");
 }
 
 TEST_F(QgaRunnerTest, RunReportsAKillingSignal) {
@@ -192,8 +195,10 @@ TEST_F(QgaRunnerTest, RunReportsAKillingSignal) {
     EXPECT_EQ(agent.finish(), "");
     EXPECT_EQ(result.signal, 9);
     EXPECT_EQ(result.exit_code, 128 + 9);
-    EXPECT_EQ(exec_arguments["arg"][2], "/") << "empty cwd means /";
-    EXPECT_FALSE(exec_arguments.contains("env")) << "empty env inherits the agent's";
+    const auto script = sdk::base64_decode(exec_arguments.value("input-data", ""));
+    ASSERT_TRUE(script);
+    EXPECT_NE(script->find("cd -- '/' ||"), std::string::npos) << "empty cwd means /";
+    EXPECT_EQ(script->find("env -i"), std::string::npos) << "empty env inherits the agent's";
 }
 
 TEST_F(QgaRunnerTest, RunIsCancelledWhenTheHostSaysStop) {

@@ -7,10 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "guest_script.hpp"
 #include "protocol/qga_client.hpp"
 #include "test_support.hpp"
 
@@ -66,6 +69,13 @@ class AgentProcess {
     pid_t m_pid = -1;
 };
 
+std::string read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 QgaExecStatus wait_for_exit(QgaClient& client, std::int64_t pid) {
     const Deadline deadline = deadline_after(5s);
     for (;;) {
@@ -112,6 +122,39 @@ TEST(RealAgent, SyncInfoExecAndStatus) {
     // A second sync on a live connection finds its own answer too.
     client.sync(deadline_after(5s), 500ms);
     EXPECT_EQ(client.last_sync_attempts(), 1);
+}
+
+// What the qga runner relies on to get bytes that are not UTF-8 into the
+// guest: input-data reaches the process's stdin exactly, and `sh -s` runs
+// the runner's script from it.
+TEST(RealAgent, InputDataCarriesTheRunnersScriptByteForByte) {
+    const char* program = find_agent();
+    if (program == nullptr) {
+        GTEST_SKIP() << "qemu-ga is not installed";
+    }
+    testing::TempDir dir;
+    AgentProcess agent(program, dir);
+    ASSERT_TRUE(agent.started());
+    QgaClient client = QgaClient::connect(dir.file("qga.sock"), deadline_after(10s), 500ms);
+
+    std::string every_byte;
+    for (int c = 1; c < 256; ++c) {
+        every_byte += static_cast<char>(c);
+    }
+    sdk::Command command;
+    command.argv = {"/bin/sh", "-c", "printf '%s' \"$0\"; printf '%s' \"$V\" >&2", every_byte};
+    command.env = {"V=" + every_byte};
+    command.cwd = dir.path();
+    QgaExecRequest request;
+    request.path = "/bin/sh";
+    request.args = {"-s"};
+    request.input_data = runner_qga::command_script(command, {dir.file("out"), dir.file("err")});
+    const QgaExecStatus status =
+        wait_for_exit(client, client.guest_exec(request, deadline_after(2s)));
+    EXPECT_TRUE(status.exited);
+    EXPECT_EQ(status.exit_code, 0);
+    EXPECT_EQ(read_bytes(dir.file("out")), every_byte);
+    EXPECT_EQ(read_bytes(dir.file("err")), every_byte);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "run_events.hpp"
 #include "run_record.hpp"
 #include "text_sanitizer.hpp"
+#include "vmtest/sdk/bytes.hpp"
 
 namespace vmtest::report {
 namespace {
@@ -39,7 +40,7 @@ TEST(SanitizeText, ReplacesWhatIsNotUtf8) {
     EXPECT_EQ(sanitize_text("\xed\xa0\x80"), k_fffd + k_fffd + k_fffd) << "a surrogate";
     EXPECT_EQ(sanitize_text("\xf4\x90\x80\x80"), k_fffd + k_fffd + k_fffd + k_fffd)
         << "beyond U+10FFFF";
-    EXPECT_EQ(sanitize_text("cut \xe2\x82"), "cut " + k_fffd + k_fffd) << "truncated at the end";
+    EXPECT_EQ(sanitize_text("cut \xe2\x82"), "cut " + k_fffd) << "truncated at the end";
     EXPECT_EQ(sanitize_text("\xc3(x"), k_fffd + "(x") << "resynchronises on the next byte";
 }
 
@@ -97,6 +98,19 @@ TEST(OutputTail, ShrinkKeepsWhatTextShowsAndNothingElse) {
     EXPECT_EQ(tail.dropped(), dropped);
     tail.shrink();
     EXPECT_EQ(tail.text(), text) << "idempotent";
+}
+
+TEST(OutputTail, ACutInsideALongLineNeverSplitsACharacter) {
+    for (std::size_t limit = 20; limit < 24; ++limit) {
+        OutputTail tail(limit);
+        for (int i = 0; i < 5000; ++i) {
+            tail.append("\xe2\x82\xac\xf0\x9f\x98\x80\xc3\xa9");  // 3 + 4 + 2 bytes, no newline
+        }
+        const std::string text = tail.text();
+        EXPECT_TRUE(sdk::is_utf8(text)) << limit;
+        EXPECT_EQ(text.substr(text.size() - 2), "\xc3\xa9");
+        EXPECT_EQ(tail.dropped() + text.size(), 9u * 5000u);
+    }
 }
 
 TEST(OutputTail, MemoryStaysBounded) {

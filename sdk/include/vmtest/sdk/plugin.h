@@ -14,6 +14,11 @@
  *  - Structured data crosses the boundary as UTF-8 JSON text (schemas in
  *    sdk/README.md). Unknown JSON members are ignored by both sides, so
  *    members can be added in a minor version.
+ *  - Since 1.1, a string member `x` whose bytes are not UTF-8 (a path, an
+ *    argument, an environment entry) is sent as its text with U+FFFD for
+ *    the invalid bytes plus `x_base64`, the exact bytes (sdk/README.md,
+ *    "Bytes in JSON documents"; vmtest/sdk/bytes.hpp implements it). The
+ *    host never sends such a document to a plugin built for 1.0.
  *  - Nothing allocated on one side is freed on the other. Strings passed to
  *    a function are valid only for the duration of that call; results come
  *    back through the `vmtest_reply` the host passes in, and the host copies
@@ -103,7 +108,8 @@ typedef struct vmtest_host_api {
      * Long waits must poll this at least every 100 ms. */
     int (*should_stop)(void* context);
     /* A runner hands command output here as it arrives (not line-buffered:
-     * any chunk size). `data` is copied. */
+     * any chunk size, cut anywhere). `data` is bytes in no particular
+     * encoding, passed on unchanged; it is copied. */
     void (*output)(void* context, int stream, const char* data, size_t size);
 } vmtest_host_api;
 
@@ -174,9 +180,10 @@ typedef struct vmtest_runner_ops {
     /* Connect to the agent over `channels` (JSON array of {"name",
      * "socket"}) and wait until it answers, polling should_stop. */
     vmtest_status (*connect)(vmtest_instance* self, const char* channels, vmtest_reply* reply);
-    /* Run `command` (JSON: {"argv", "env", "cwd"}), streaming its output
-     * through vmtest_host_api.output. Reply: {"exit_code": N} or
-     * {"signal": N}. */
+    /* Run `command` (JSON: {"argv", "env", "cwd"}; since 1.1 also
+     * "argv_base64", "env_base64", "cwd_base64" when they hold bytes that
+     * are not UTF-8), streaming its output through vmtest_host_api.output.
+     * Reply: {"exit_code": N} or {"signal": N}. */
     vmtest_status (*run)(vmtest_instance* self, const char* command, vmtest_reply* reply);
 } vmtest_runner_ops;
 

@@ -11,6 +11,11 @@
 //
 // Throw vmtest::sdk::Error (or any std::exception) to fail a call: the macro
 // catches it at the boundary and hands its message to the host.
+//
+// Strings in the typed documents (and the config) are exact bytes: the
+// wrapper encodes and decodes the "_base64" form of bytes that are not UTF-8
+// (bytes.hpp) on both ways, so a path or an environment entry arrives as the
+// host had it and a reply reaches the host as the plugin wrote it.
 #pragma once
 
 #include <chrono>
@@ -23,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vmtest/sdk/bytes.hpp"
 #include "vmtest/sdk/plugin.h"
 #include "vmtest/sdk/types.hpp"
 
@@ -111,14 +117,24 @@ class Reporter : public Plugin {
 
 namespace detail {
 
+// A document the host passed in, with byte strings restored to their exact
+// bytes (see bytes.hpp): what the typed calls and `create` hand the plugin.
+inline nlohmann::json parse_document(const char* text) {
+    nlohmann::json document = nlohmann::json::parse(text);
+    decode_byte_strings(document);
+    return document;
+}
+
 // Runs `body`, turning its result or exception into a status and a reply.
 template <typename Body> vmtest_status guarded(vmtest_reply* reply, Body&& body) {
     try {
         if constexpr (std::is_void_v<decltype(body())>) {
             body();
         } else {
-            const nlohmann::json result = body();
-            // Replace bytes that are not UTF-8 rather than fail the whole call.
+            nlohmann::json result = body();
+            // Bytes that are not UTF-8 travel in "_base64" siblings; the
+            // replace handler only still matters for object keys.
+            encode_byte_strings(result);
             const std::string text =
                 result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             reply->set_json(reply, text.c_str());
@@ -143,7 +159,7 @@ vmtest_status create(const vmtest_host_api* host, const char* config, vmtest_ins
                      vmtest_reply* reply) {
     *out = nullptr;
     return guarded(reply, [&] {
-        auto* instance = new T(Host(host), nlohmann::json::parse(config));
+        auto* instance = new T(Host(host), parse_document(config));
         *out = reinterpret_cast<vmtest_instance*>(instance);
     });
 }
@@ -157,10 +173,10 @@ template <typename T> struct BackendTable {
         return guarded(r, [&] { return nlohmann::json(self<T>(s).describe()); });
     }
     static vmtest_status probe(vmtest_instance* s, const char* spec, vmtest_reply* r) {
-        return guarded(r, [&] { self<T>(s).probe(nlohmann::json::parse(spec).get<VmSpec>()); });
+        return guarded(r, [&] { self<T>(s).probe(parse_document(spec).get<VmSpec>()); });
     }
     static vmtest_status start(vmtest_instance* s, const char* spec, vmtest_reply* r) {
-        return guarded(r, [&] { self<T>(s).start(nlohmann::json::parse(spec).get<VmSpec>()); });
+        return guarded(r, [&] { self<T>(s).start(parse_document(spec).get<VmSpec>()); });
     }
     static vmtest_status wait(vmtest_instance* s, int32_t timeout_ms, vmtest_reply* r) {
         std::optional<VmExit> exit;
@@ -183,7 +199,7 @@ template <typename T> struct ShareTable {
     }
     static vmtest_status prepare(vmtest_instance* s, const char* exports, vmtest_reply* r) {
         return guarded(r, [&] {
-            const auto list = nlohmann::json::parse(exports).get<std::vector<Export>>();
+            const auto list = parse_document(exports).get<std::vector<Export>>();
             return nlohmann::json(self<T>(s).prepare(list));
         });
     }
@@ -192,7 +208,7 @@ template <typename T> struct ShareTable {
     }
     static vmtest_status probe(vmtest_instance* s, const char* exports, vmtest_reply* r) {
         return guarded(r, [&] {
-            self<T>(s).probe(nlohmann::json::parse(exports).get<std::vector<Export>>());
+            self<T>(s).probe(parse_document(exports).get<std::vector<Export>>());
         });
     }
     static vmtest_status health(vmtest_instance* s, vmtest_reply* r) {
@@ -208,18 +224,21 @@ template <typename T> struct RunnerTable {
     }
     static vmtest_status connect(vmtest_instance* s, const char* channels, vmtest_reply* r) {
         return guarded(r, [&] {
-            self<T>(s).connect(nlohmann::json::parse(channels).get<std::vector<Channel>>());
+            self<T>(s).connect(parse_document(channels).get<std::vector<Channel>>());
         });
     }
     static vmtest_status run(vmtest_instance* s, const char* command, vmtest_reply* r) {
         return guarded(r, [&] {
-            return nlohmann::json(self<T>(s).run(nlohmann::json::parse(command).get<Command>()));
+            return nlohmann::json(self<T>(s).run(parse_document(command).get<Command>()));
         });
     }
     static constexpr vmtest_runner_ops ops{sizeof(vmtest_runner_ops), describe, connect, run};
 };
 
 template <typename T> struct ReporterTable {
+    // Events are handed over as sent, not through parse_document(): an
+    // output event's `data` is text and its `data_base64` the chunk's bytes
+    // (sdk::output_bytes), and a reporter picks the one it needs.
     static vmtest_status event(vmtest_instance* s, const char* event, vmtest_reply* r) {
         return guarded(r, [&] { self<T>(s).event(nlohmann::json::parse(event)); });
     }

@@ -5,6 +5,11 @@
 // missing from a document take the defaults below, and unknown members are
 // ignored, so a member can be added in a minor ABI version without breaking
 // either side. Paths are absolute host paths unless said otherwise.
+//
+// Strings are bytes, not necessarily UTF-8 (paths, argv, the environment).
+// Since ABI 1.1 they cross the boundary exactly: in the JSON, one that is
+// not UTF-8 comes with an "<member>_base64" sibling (vmtest/sdk/bytes.hpp),
+// which the C++ wrapper (plugin.hpp) writes and reads for these types.
 #pragma once
 
 #include <cstdint>
@@ -128,11 +133,14 @@ struct RunnerDescription {
     NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(RunnerDescription, channels, guest_agent)
 };
 
-// What a runner runs. Since ABI 1.0.
+// What a runner runs. Since ABI 1.0. Every member is bytes and must reach
+// the guest exactly (in JSON: argv_base64, env_base64, cwd_base64 when not
+// UTF-8, since ABI 1.1).
 struct Command {
-    std::vector<std::string> argv;
-    std::vector<std::string> env;  // "NAME=value", the complete environment
-    std::string cwd;               // guest directory to start in
+    std::vector<std::string> argv;  // argv[0] is the program; vmtest sends
+                                    // {shell, "-c", command, "bash"|"sh"}
+    std::vector<std::string> env;   // "NAME=value", the complete environment
+    std::string cwd;                // guest directory to start in
     NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(Command, argv, env, cwd)
 };
 
