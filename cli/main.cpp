@@ -16,6 +16,7 @@
 #include "config/target_filter.hpp"
 #include "config/targets_from_cli.hpp"
 #include "default_kernel.hpp"
+#include "kernel_source/kernel_source.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "reporter_setup.hpp"
 #include "run/leftover_sweep.hpp"
@@ -161,6 +162,9 @@ int run_vmtest(int argc, char** argv) {
         }
     }
     check_plugins(targets, registry);
+    // Downloads and unpacks kernels before any VM starts: a kernel that
+    // cannot be had fails the run as a whole (exit 69), in one line.
+    kernel_source::resolve_kernel_sources(targets, util::cache_dir());
 
     run::EventBus events;
     try {
@@ -195,7 +199,9 @@ int main(int argc, char** argv) {
         std::cerr << "vmtest: " << e.what() << "\n";
     } catch (const std::exception& e) {
         std::cerr << "vmtest: " << e.what() << "\n";
-        return run::k_exit_unavailable;
+        // Ctrl-C during a download or an unpacking: as a shell reports it.
+        return util::cancellation_requested() ? 128 + util::cancellation_signal()
+                                              : run::k_exit_unavailable;
     }
     return run::k_exit_usage;
 }

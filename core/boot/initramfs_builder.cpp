@@ -3,9 +3,9 @@
 #include "boot/boot_error.hpp"
 #include "boot/content_hash.hpp"
 #include "boot/cpio_writer.hpp"
-#include "boot/decompress.hpp"
 #include "boot/embedded_init.hpp"
 #include "boot/file_io.hpp"
+#include "boot/modinfo.hpp"
 #include "boot/module_resolver.hpp"
 
 #include <algorithm>
@@ -26,15 +26,6 @@ constexpr std::string_view k_module_dir = "/lib/modules/";
 constexpr std::string_view k_base_directories[] = {
     "/dev", "/proc", "/sys", "/newroot", "/lower", "/rw", "/lib", "/lib/modules",
 };
-
-std::vector<std::byte> plain_module(const std::filesystem::path& host_path) {
-    std::vector<std::byte> bytes = read_file(host_path);
-    Compression compression = detect_compression(bytes);
-    if (compression == Compression::none) {
-        return bytes;
-    }
-    return decompress(compression, bytes, "kernel module " + host_path.string(), bytes.size() * 4);
-}
 
 std::string base_key(std::span<const std::byte> init,
                      const std::vector<std::filesystem::path>& modules,
@@ -103,7 +94,7 @@ std::filesystem::path InitramfsBuilder::build_base(const std::vector<std::filesy
     writer.add_char_device("/dev/console", 5, 1, 0600);
     writer.add_file("/init", m_init, 0755);
     for (std::size_t i = 0; i < modules.size(); ++i) {
-        writer.add_file(targets[i], plain_module(modules[i]), 0644);
+        writer.add_file(targets[i], read_module_file(modules[i]), 0644);
     }
     write_file_atomic(cached, writer.finish());
     spdlog::debug("built initramfs base {} ({} modules)", cached.string(), modules.size());

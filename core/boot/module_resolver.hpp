@@ -28,10 +28,12 @@ struct ModuleResolution {
 
 // Resolves `wanted` for kernel `release` in the first of `candidate_dirs`
 // that exists (e.g. <rootfs>/lib/modules/<release>, /lib/modules/<release>),
-// using its modules.dep and, if present, modules.builtin. Throws
-// MissingModuleError naming the module, release and directory when a wanted
-// module (or a dependency) is neither a module nor built in; BootError when
-// modules.dep cannot be read.
+// using its modules.dep and, if present, modules.builtin. Without
+// modules.dep (a kernel package, a build tree) the modules are found from
+// modules.order, else by their files, and their dependencies are read from
+// each module's .modinfo. Throws MissingModuleError naming the module,
+// release and directory when a wanted module (or a dependency) is neither
+// a module nor built in; BootError when a module cannot be read.
 [[nodiscard]] ModuleResolution resolve_modules(
     const std::vector<std::string>& wanted,
     const std::vector<std::filesystem::path>& candidate_dirs, const std::string& release);

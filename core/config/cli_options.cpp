@@ -27,7 +27,8 @@ po::options_description upstream_options() {
         ("filter,f", po::value<std::string>()->value_name("REGEX"),
          "Run only the targets whose name matches REGEX (default: all)")
         ("kernel,k", po::value<std::string>()->value_name("PATH"),
-         "Kernel to boot in one-liner mode (bzImage or vmlinux)")
+         "Kernel to boot in one-liner mode: bzImage or vmlinux, a linux-image .deb, a "
+         "tarball, an installed-kernel directory, a build tree, or an http(s) URL of a file")
         ("kargs", po::value<std::string>()->value_name("STRING"),
          "Additional kernel command line arguments")
         ("kvm-cpu-args", po::value<std::string>()->value_name("STRING"),
@@ -49,6 +50,10 @@ po::options_description our_options() {
         ("share", po::value<std::string>()->value_name("NAME"),
          "Share plugin that exports host directories: 9p, virtiofs, or auto (virtiofs "
          "where it can run, else 9p) (default: 9p)")
+        ("modules", po::value<std::string>()->value_name("PATH"),
+         "The kernel's modules: a directory (INSTALL_MOD_PATH or lib/modules/RELEASE), a "
+         ".deb, a tarball, or an http(s) URL (default: those of the kernel's package or tree, "
+         "else the rootfs's, else the host's)")
         ("runner", po::value<std::string>()->value_name("NAME"),
          "Runner plugin that runs the command in the guest (default: qga)")
         ("timeout", po::value<std::string>()->value_name("SECONDS"),
@@ -90,10 +95,10 @@ constexpr std::string_view k_help_header =
 
 constexpr std::string_view k_help_footer =
     "\n"
-    "--kargs, --kvm-cpu-args, --rootfs, --arch, --qemu-command, --backend, --share,\n"
-    "--runner and --timeout set the one-liner target's fields, and in config mode\n"
-    "override those fields of every selected target (--kargs only for kernel\n"
-    "targets). Relative paths are relative to the current directory.\n";
+    "--kargs, --kvm-cpu-args, --rootfs, --modules, --arch, --qemu-command, --backend,\n"
+    "--share, --runner and --timeout set the one-liner target's fields, and in config mode\n"
+    "override those fields of every selected target (--kargs and --modules only\n"
+    "for kernel targets). Relative paths are relative to the current directory.\n";
 
 std::optional<std::string> optional_string(const po::variables_map& values, const char* name) {
     if (values.count(name) == 0) {
@@ -207,6 +212,10 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     if (auto rootfs = optional_string(values, "rootfs")) {
         require_non_empty(rootfs, "--rootfs", "a path");
         options.rootfs = std::filesystem::path(*rootfs);
+    }
+    if (auto modules = optional_string(values, "modules")) {
+        require_non_empty(modules, "--modules", "a path");
+        options.modules = std::filesystem::path(*modules);
     }
     options.arch = optional_string(values, "arch");
     if (options.arch && !is_supported_arch(*options.arch)) {

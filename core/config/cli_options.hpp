@@ -18,7 +18,7 @@ struct CliOptions {
     // Upstream-compatible.
     std::optional<std::filesystem::path> config;      // -c/--config
     std::string filter = ".*";                         // -f/--filter, a valid std::regex
-    std::optional<std::filesystem::path> kernel;      // -k/--kernel, as given
+    std::optional<std::filesystem::path> kernel;      // -k/--kernel, as given (path or URL)
     std::optional<std::string> kargs;                  // --kargs
     std::optional<std::string> kvm_cpu_args;           // --kvm-cpu-args
     std::optional<std::filesystem::path> rootfs;      // -r/--rootfs, as given
@@ -27,6 +27,7 @@ struct CliOptions {
     std::vector<std::string> command_words;            // trailing positional words
 
     // Ours.
+    std::optional<std::filesystem::path> modules;     // --modules, as given
     std::optional<std::string> backend;
     std::optional<std::string> share;
     std::optional<std::string> runner;

@@ -14,6 +14,7 @@
 #include "config/control_characters.hpp"
 #include "config/guest_mount_path.hpp"
 #include "config/kernel_command_line.hpp"
+#include "config/kernel_location.hpp"
 #include "config/memory_size.hpp"
 #include "config/qemu_argument_policy.hpp"
 #include "config/reporter_spec.hpp"
@@ -27,10 +28,11 @@ namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 2> k_document_fields = {"target", "reporters"};
 
-constexpr std::array<std::string_view, 17> k_target_fields = {
-    "name",    "kernel",  "image",   "uefi",         "kernel_args", "rootfs",
+constexpr std::array<std::string_view, 20> k_target_fields = {
+    "name",    "kernel",  "image",   "uefi",         "kernel_args",  "rootfs",
     "arch",    "command", "vm",      "qemu_command", "kvm_cpu_args", "backend",
-    "share",   "runner",  "timeout", "boot_timeout", "root_writable"};
+    "share",   "runner",  "timeout", "boot_timeout", "root_writable", "modules",
+    "kernel_sha256", "modules_sha256"};
 
 constexpr std::array<std::string_view, 5> k_vm_fields = {"num_cpus", "memory", "mounts", "bios",
                                                          "extra_args"};
@@ -76,6 +78,36 @@ std::optional<fs::path> read_path(const TomlTableReader& reader, std::string_vie
         return std::nullopt;
     }
     return resolve(base_dir, *text);
+}
+
+// A kernel or modules location: a URL as written, else a path like read_path's.
+std::optional<fs::path> read_location(const TomlTableReader& reader, std::string_view key,
+                                      const fs::path& base_dir) {
+    const auto text = read_non_empty_string(reader, key);
+    if (!text) {
+        return std::nullopt;
+    }
+    return resolve_location(base_dir, *text);
+}
+
+// `<location>_sha256`: a hex SHA-256 of what the URL in `location_key` serves.
+std::optional<std::string> read_sha256(const TomlTableReader& reader, std::string_view key,
+                                       std::string_view location_key,
+                                       const std::optional<fs::path>& location) {
+    auto text = reader.read_string(key);
+    if (!text) {
+        return std::nullopt;
+    }
+    if (!is_sha256_hex(*text)) {
+        reader.fail_type(key, "a SHA-256 as 64 hexadecimal digits");
+    }
+    if (!location || !is_url(*location)) {
+        reader.fail(key, "field '" + reader.field_name(key) + "' needs '" +
+                             std::string(location_key) + "' to be an http:// or https:// URL");
+    }
+    std::transform(text->begin(), text->end(), text->begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
 }
 
 std::optional<std::chrono::seconds> read_seconds(const TomlTableReader& reader,
@@ -183,6 +215,9 @@ void check_boot_source(const TomlTableReader& reader, const Target& target) {
     if (has_kernel && target.uefi) {
         reader.fail("uefi", "field 'uefi' cannot be used with 'kernel'");
     }
+    if (has_image && reader.find("modules") != nullptr) {
+        reader.fail("modules", "field 'modules' cannot be used with 'image'");
+    }
 }
 
 Target read_target(const toml::table& table, std::size_t index, const fs::path& base_dir,
@@ -203,7 +238,8 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     scope.target_name = target.name;
     reader.reject_unknown_keys(k_target_fields);
 
-    target.kernel = read_path(reader, "kernel", base_dir);
+    target.kernel = read_location(reader, "kernel", base_dir);
+    target.modules = read_location(reader, "modules", base_dir);
     target.image = read_path(reader, "image", base_dir);
     target.uefi = reader.read_bool("uefi").value_or(false);
     target.kernel_args = reader.read_string("kernel_args").value_or("");
@@ -211,6 +247,8 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
         reader.fail("kernel_args", "field 'kernel_args' " + *problem);
     }
     check_boot_source(reader, target);
+    target.kernel_sha256 = read_sha256(reader, "kernel_sha256", "kernel", target.kernel);
+    target.modules_sha256 = read_sha256(reader, "modules_sha256", "modules", target.modules);
 
     if (auto rootfs = read_path(reader, "rootfs", base_dir)) {
         target.rootfs = std::move(*rootfs);

@@ -5,7 +5,10 @@
 //                                              # relative PATHs are relative to this file
 //   [[target]]                    # one per VM; at least one
 //   name = "6.8"                  # required, unique
-//   kernel = "bzImage-6.8"        # exactly one of kernel / image
+//   kernel = "bzImage-6.8"        # exactly one of kernel / image; also a .deb, a
+//                                 # tarball, a directory or an http(s) URL of a file
+//   # modules = "modules.deb"     # ours: modules directory, package or URL
+//   # kernel_sha256 = "..."       # ours: SHA-256 of a URL kernel (modules_sha256 too)
 //   # image = "disk.qcow2"
 //   # uefi = true                 # image targets only
 //   kernel_args = "nokaslr"       # kernel targets only; the whole kernel command
@@ -29,7 +32,7 @@
 //   [target.vm.mounts]            # guest paths as guest_mount_path.hpp allows
 //   "/mnt/data" = { host_path = "data", writable = true }
 //
-// Relative paths (kernel, image, rootfs, bios, host_path, reporter outputs)
+// Relative paths (kernel, modules, image, rootfs, bios, host_path, reporter outputs)
 // are relative to the file's directory, which is also shared read-write at
 // /mnt/vmtest and is the command's working directory. Unknown fields are
 // errors, so typos like `kernal` do not silently fall back to defaults.

@@ -57,10 +57,22 @@ struct FieldOrigin {
 
 struct Target {
     std::string name;
-    std::optional<std::filesystem::path> kernel;  // exactly one of kernel / image is set
+    // Exactly one of kernel / image is set. `kernel` is a location (see
+    // kernel_location.hpp): an image, package, tarball, installed-kernel
+    // directory, build tree or URL, until kernel_source::resolve_kernel_sources
+    // turns it into the image file to boot.
+    std::optional<std::filesystem::path> kernel;
     std::optional<std::filesystem::path> image;
     bool uefi = false;                  // image targets only
     std::string kernel_args;            // extra kernel command line; kernel targets only
+    // The kernel's modules: a modules directory, package, tarball or URL
+    // (kernel targets only). Once resolved, the directory modules are taken
+    // from before the rootfs's and the host's /lib/modules/<release>; the
+    // resolver also sets it to the modules that come with `kernel`'s package
+    // or tree when it is not given.
+    std::optional<std::filesystem::path> modules;
+    std::optional<std::string> kernel_sha256;   // 64 lowercase hex digits; URL kernels only
+    std::optional<std::string> modules_sha256;  // the same for a `modules` URL
     std::filesystem::path rootfs = "/"; // guest root for kernel targets; "/" = host root
     std::string arch{k_default_arch};
     std::string command;                // run by `bash -c` in the guest; "-" = interactive shell

@@ -1,6 +1,7 @@
 #include "config/targets_from_cli.hpp"
 
 #include "config/control_characters.hpp"
+#include "config/kernel_location.hpp"
 
 namespace vmtest::config {
 namespace {
@@ -21,10 +22,10 @@ Target make_oneliner_target(const CliOptions& options, const fs::path& cwd,
     }
     Target target;
     if (kernel) {
-        target.kernel = resolve(cwd, *kernel);
+        target.kernel = resolve_location(cwd, *kernel);
         // A file name may hold anything but '/' and NUL; the target name
         // is printed on every console line.
-        target.name = replace_control_characters(kernel->filename().string());
+        target.name = replace_control_characters(location_file_name(*kernel));
     }
     if (target.name.empty()) {
         target.name = "vmtest";
@@ -40,6 +41,11 @@ Target make_oneliner_target(const CliOptions& options, const fs::path& cwd,
 void apply_overrides(Target& target, const CliOptions& options, const fs::path& cwd) {
     if (options.kargs && !target.is_image()) {
         target.kernel_args = *options.kargs;
+    }
+    if (options.modules && !target.is_image()) {
+        target.modules = resolve_location(cwd, *options.modules);
+        // A pin names the content of the URL it was written for.
+        target.modules_sha256.reset();
     }
     if (options.kvm_cpu_args) {
         target.kvm_cpu_args = *options.kvm_cpu_args;

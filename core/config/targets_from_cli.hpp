@@ -18,10 +18,12 @@ namespace vmtest::config {
 Target make_oneliner_target(const CliOptions& options, const std::filesystem::path& cwd,
                             const std::optional<std::filesystem::path>& kernel);
 
-// Applies --kargs, --kvm-cpu-args, --rootfs, --arch, --qemu-command,
-// --backend, --share, --runner and --timeout to `target` where given.
-// --kargs is skipped for image targets, which boot their own kernel. A
-// relative --rootfs is resolved against `cwd` unless `cwd` is empty.
+// Applies --kargs, --kvm-cpu-args, --rootfs, --modules, --arch,
+// --qemu-command, --backend, --share, --runner and --timeout to `target`
+// where given. --kargs and --modules are skipped for image targets, which
+// boot their own kernel. A relative --rootfs or --modules is resolved
+// against `cwd` unless `cwd` is empty; --modules drops the target's
+// modules_sha256, which was about the modules it replaces.
 void apply_overrides(Target& target, const CliOptions& options,
                      const std::filesystem::path& cwd = {});
 

@@ -31,9 +31,14 @@ KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::
                               ", so no modules were loaded");
         return setup;
     }
-    const std::vector<std::filesystem::path> candidates{
-        target.rootfs / "lib/modules" / setup.release,
-        std::filesystem::path("/lib/modules") / setup.release};
+    // The modules that came with the kernel (its package or tree, or the
+    // target's `modules`) come first: the host's are another kernel's.
+    std::vector<std::filesystem::path> candidates;
+    if (target.modules) {
+        candidates.push_back(*target.modules);
+    }
+    candidates.push_back(target.rootfs / "lib/modules" / setup.release);
+    candidates.push_back(std::filesystem::path("/lib/modules") / setup.release);
     const auto resolution = boot::resolve_modules(wanted, candidates, setup.release);
     setup.modules = resolution.modules;
     if (!resolution.modules_dir_found) {

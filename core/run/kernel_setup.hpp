@@ -19,8 +19,9 @@ struct KernelSetup {
 
 // Reads the kernel's release from the image, prefers its extracted PVH
 // vmlinux (cached; boots without the slow in-guest decompression), and
-// finds `wanted` modules with their dependencies in the target's rootfs or
-// the host's /lib/modules/<release>.
+// finds `wanted` modules with their dependencies in the target's `modules`
+// directory (set by kernel_source for packages, trees and `modules`), else
+// its rootfs's or the host's /lib/modules/<release>.
 KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::string>& wanted,
                            const std::filesystem::path& cache_dir);
 

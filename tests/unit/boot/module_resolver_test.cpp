@@ -1,7 +1,9 @@
 #include "boot/boot_error.hpp"
+#include "boot/modinfo.hpp"
 #include "boot/module_resolver.hpp"
 #include "test_support.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace vmtest::boot {
@@ -89,10 +91,98 @@ TEST_F(ModuleResolverTest, MissingDependencyNamesTheDependent) {
     }
 }
 
-TEST_F(ModuleResolverTest, DirectoryWithoutModulesDepThrows) {
+TEST_F(ModuleResolverTest, DirectoryWithoutAnyModuleThrowsMissingModule) {
     auto empty = m_dir.path() / "empty";
     std::filesystem::create_directories(empty);
-    EXPECT_THROW((void)resolve_modules({"virtio"}, {empty}, "6.9.0-test"), BootError);
+    try {
+        (void)resolve_modules({"virtio"}, {empty}, "6.9.0-test");
+        FAIL() << "expected MissingModuleError";
+    } catch (const MissingModuleError& error) {
+        EXPECT_EQ(std::string(error.what()),
+                  "kernel 6.9.0-test has no module 'virtio' in " + empty.string() +
+                      " (no virtio.ko file there, and not in modules.builtin)");
+    }
+}
+
+// A kernel package or build tree: no modules.dep, so each needed module's
+// own .modinfo says what it depends on.
+class ModuleResolverWithoutModulesDep : public ::testing::Test {
+protected:
+    void add_module(const std::string& file, const std::string& depends, bool xz = false) {
+        auto bytes = test::make_kernel_module({"license=GPL", "depends=" + depends, "intree=Y"});
+        test::write_bytes(m_dir.path() / file, xz ? test::compress_xz(bytes) : bytes);
+    }
+
+    test::TempDir m_dir;
+};
+
+TEST_F(ModuleResolverWithoutModulesDep, BuildTreeModulesOrderListsObjectsBesideTheirModules) {
+    // A 6.2+ build tree: modules.order names the .o, the .ko lies beside it.
+    test::write_text(m_dir.path() / "modules.order",
+                     "drivers/virtio/virtio_ring.o\ndrivers/virtio/virtio.o\n"
+                     "net/9p/9pnet.o\nnet/9p/9pnet_virtio.o\nfs/netfs/netfs.o\nfs/9p/9p.o\n");
+    test::write_text(m_dir.path() / "modules.builtin", "kernel/fs/overlayfs/overlay.ko\n");
+    add_module("drivers/virtio/virtio_ring.ko", "");
+    add_module("drivers/virtio/virtio.ko", "virtio_ring");
+    add_module("net/9p/9pnet.ko", "");
+    add_module("net/9p/9pnet_virtio.ko", "9pnet,virtio,virtio_ring");
+    add_module("fs/netfs/netfs.ko", "");
+    add_module("fs/9p/9p.ko", "netfs,9pnet");
+
+    const auto resolution =
+        resolve_modules({"9pnet-virtio", "9p", "overlay"}, {m_dir.path()}, "6.9.0-test");
+    std::vector<std::string> order;
+    for (const auto& path : resolution.modules) {
+        EXPECT_TRUE(std::filesystem::exists(path)) << path;
+        order.push_back(path.lexically_relative(m_dir.path()).string());
+    }
+    EXPECT_EQ(order, (std::vector<std::string>{"drivers/virtio/virtio_ring.ko",
+                                               "drivers/virtio/virtio.ko", "net/9p/9pnet.ko",
+                                               "net/9p/9pnet_virtio.ko", "fs/netfs/netfs.ko",
+                                               "fs/9p/9p.ko"}));
+    EXPECT_EQ(resolution.builtin, (std::vector<std::string>{"overlay"}));
+}
+
+TEST_F(ModuleResolverWithoutModulesDep, InstalledModulesOrderFindsCompressedFiles) {
+    // A kernel package: "kernel/...ko" in modules.order, ".ko.xz" on disk.
+    test::write_text(m_dir.path() / "modules.order", "kernel/net/9p/9pnet.ko\nkernel/fs/9p/9p.ko\n");
+    add_module("kernel/net/9p/9pnet.ko.xz", "", true);
+    add_module("kernel/fs/9p/9p.ko.xz", "9pnet", true);
+    const auto resolution = resolve_modules({"9p"}, {m_dir.path()}, "6.9.0-test");
+    ASSERT_EQ(resolution.modules.size(), 2U);
+    EXPECT_EQ(resolution.modules[0], m_dir.path() / "kernel/net/9p/9pnet.ko.xz");
+    EXPECT_EQ(resolution.modules[1], m_dir.path() / "kernel/fs/9p/9p.ko.xz");
+}
+
+TEST_F(ModuleResolverWithoutModulesDep, ListedButNotBuiltSaysSo) {
+    test::write_text(m_dir.path() / "modules.order", "fs/9p/9p.o\n");
+    try {
+        (void)resolve_modules({"9p"}, {m_dir.path()}, "6.9.0-test");
+        FAIL() << "expected MissingModuleError";
+    } catch (const MissingModuleError& error) {
+        EXPECT_THAT(error.what(), ::testing::HasSubstr("modules.order lists it, but " +
+                                                       (m_dir.path() / "fs/9p/9p").string() +
+                                                       ".ko does not exist"));
+    }
+}
+
+TEST_F(ModuleResolverWithoutModulesDep, WithoutModulesOrderTheFilesAreFound) {
+    add_module("extra/a.ko.xz", "b", true);
+    add_module("extra/sub/b.ko", "");
+    const auto resolution = resolve_modules({"a"}, {m_dir.path()}, "6.9.0-test");
+    ASSERT_EQ(resolution.modules.size(), 2U);
+    EXPECT_EQ(resolution.modules[0], m_dir.path() / "extra/sub/b.ko");
+    EXPECT_EQ(resolution.modules[1], m_dir.path() / "extra/a.ko.xz");
+}
+
+TEST(Modinfo, ReadsKeyValueEntriesAndRejectsWhatIsNotAModule) {
+    const auto module = test::make_kernel_module({"depends=a,b-c", "name=x", "vermagic=6.9 SMP"});
+    const auto entries = read_modinfo(module, "x.ko");
+    ASSERT_EQ(entries.size(), 3U);
+    EXPECT_EQ(entries[2], (std::pair<std::string, std::string>{"vermagic", "6.9 SMP"}));
+    EXPECT_THROW((void)read_modinfo(test::to_bytes("not an ELF file at all, not even close"), "y"),
+                 BootError);
+    EXPECT_THROW((void)read_modinfo(std::span(module).first(70), "truncated"), BootError);
 }
 
 TEST(ModuleNames, NormalizeAndStripSuffixes) {

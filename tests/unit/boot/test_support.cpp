@@ -184,6 +184,50 @@ std::vector<std::byte> make_elf(bool with_pvh_note, std::string_view filler) {
     return elf;
 }
 
+std::vector<std::byte> make_kernel_module(const std::vector<std::string>& modinfo) {
+    // Layout: ELF header, .modinfo data, .shstrtab data, section headers
+    // (null, .modinfo, .shstrtab), as a relocatable object has them.
+    std::string info;
+    for (const auto& entry : modinfo) {
+        info += entry;
+        info += '\0';
+    }
+    const std::string names = std::string("\0.modinfo\0.shstrtab\0", 20);
+    Elf64_Ehdr ehdr{};
+    std::memcpy(ehdr.e_ident, ELFMAG, SELFMAG);
+    ehdr.e_ident[EI_CLASS] = ELFCLASS64;
+    ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
+    ehdr.e_ident[EI_VERSION] = EV_CURRENT;
+    ehdr.e_type = ET_REL;
+    ehdr.e_machine = EM_X86_64;
+    ehdr.e_version = EV_CURRENT;
+    ehdr.e_ehsize = sizeof(Elf64_Ehdr);
+    ehdr.e_shentsize = sizeof(Elf64_Shdr);
+    ehdr.e_shnum = 3;
+    ehdr.e_shstrndx = 2;
+    const std::size_t info_offset = sizeof(Elf64_Ehdr);
+    const std::size_t names_offset = info_offset + info.size();
+    ehdr.e_shoff = (names_offset + names.size() + 7) / 8 * 8;
+    Elf64_Shdr sections[3]{};
+    sections[1].sh_name = 1;
+    sections[1].sh_type = SHT_PROGBITS;
+    sections[1].sh_offset = info_offset;
+    sections[1].sh_size = info.size();
+    sections[2].sh_name = 10;
+    sections[2].sh_type = SHT_STRTAB;
+    sections[2].sh_offset = names_offset;
+    sections[2].sh_size = names.size();
+
+    std::vector<std::byte> elf;
+    auto append = [&elf](std::span<const std::byte> bytes) { elf.insert(elf.end(), bytes.begin(), bytes.end()); };
+    append(std::as_bytes(std::span(&ehdr, 1)));
+    append(to_bytes(info));
+    append(to_bytes(names));
+    elf.resize(ehdr.e_shoff);
+    append(std::as_bytes(std::span(sections)));
+    return elf;
+}
+
 std::vector<std::byte> make_bzimage(std::string_view version_string, std::span<const std::byte> payload,
                                     std::uint32_t uncompressed_size, unsigned setup_sects) {
     unsigned real_sects = setup_sects == 0 ? 4 : setup_sects;

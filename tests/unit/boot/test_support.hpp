@@ -66,6 +66,10 @@ std::optional<InstalledKernel> newest_installed_kernel();
 // if `with_pvh_note`, a "Xen" note of type 18. `filler` is appended as data.
 std::vector<std::byte> make_elf(bool with_pvh_note, std::string_view filler = {});
 
+// A minimal relocatable ELF64 object, as a kernel module is, whose
+// .modinfo section holds `modinfo` ("depends=a,b", "name=x", ...).
+std::vector<std::byte> make_kernel_module(const std::vector<std::string>& modinfo);
+
 // A fake bzImage: boot sector + `setup_sects` setup sectors (with a
 // kernel_version string) followed by protected-mode code holding `payload`
 // plus the 4-byte uncompressed size, the way the kernel build lays it out.
