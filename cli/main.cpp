@@ -162,16 +162,16 @@ int run_vmtest(int argc, char** argv) {
         }
     }
     check_plugins(targets, registry);
-    // Downloads and unpacks kernels before any VM starts: a kernel that
-    // cannot be had fails the run as a whole (exit 69), in one line.
-    kernel_source::resolve_kernel_sources(targets, util::cache_dir());
-
     run::EventBus events;
     try {
         cli::add_reporters(events, registry, reporters);
     } catch (const std::exception& e) {
         throw UsageProblem(e.what());
     }
+    // Downloads and unpacks kernels before any VM starts (and after every
+    // usage check, so a bad flag never waits for a download): a kernel that
+    // cannot be had fails the run as a whole (exit 69), in one line.
+    kernel_source::resolve_kernel_sources(targets, util::cache_dir());
     run::BackendSelector backends(registry);
     run::RunEnvironment env{registry,           events, backends, util::cache_dir(),
                             boot_log_state_dir(), host_environment(),

@@ -86,9 +86,12 @@ TEST_F(RefusedInputs, InputsThatHungTheBootAreRefusedBeforeIt) {
 }
 
 TEST_F(RefusedInputs, KernelThatIsNoFileSaysWhatItIs) {
+    // A directory may hold a kernel (an installed one, or a build tree);
+    // this one holds none, and says what it looked for.
     const auto directory = vmtest({"-k", m_project.string(), "true"});
     EXPECT_EQ(directory.status, 69) << describe(directory);
-    EXPECT_THAT(directory.out, HasSubstr("is a directory, not a kernel image file"));
+    EXPECT_THAT(directory.err, HasSubstr("holds no kernel: neither boot/vmlinuz-* (an installed "
+                                         "kernel) nor arch/x86/boot/bzImage (a built kernel tree)"));
     const auto device = vmtest({"-k", "/dev/zero", "true"});
     EXPECT_EQ(device.status, 69) << describe(device);
     EXPECT_THAT(device.out,
