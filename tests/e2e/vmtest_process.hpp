@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "../support/process_table.hpp"
+
 namespace vmtest::e2e {
 
 // The built vmtest executable, run as a user would: its own process, argv,
@@ -64,8 +66,6 @@ std::string release_of(const std::filesystem::path& kernel);
 // qemu-system processes whose command line mentions `needle`.
 std::vector<pid_t> qemu_processes_mentioning(const std::string& needle);
 
-// Any process (zombies aside) whose command line mentions `needle`, as
-// "pid: command line" for failure messages.
-std::vector<std::string> processes_mentioning(const std::string& needle);
+using test_support::processes_mentioning;
 
 }  // namespace vmtest::e2e

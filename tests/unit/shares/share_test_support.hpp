@@ -6,6 +6,8 @@
 
 #include "vmtest/sdk/plugin.h"
 
+#include "../../support/process_table.hpp"
+
 namespace vmtest::shares_test {
 
 // A private temporary directory, removed with everything in it.
@@ -43,8 +45,7 @@ class ScopedEnv {
     std::string m_old;
 };
 
-// Command lines of running processes that mention `needle`.
-std::vector<std::string> processes_mentioning(const std::string& needle);
+using test_support::processes_mentioning;
 
 // processes_mentioning(), once `count` processes mention `needle` or after
 // 5 s: a daemon is started with fork and exec, and a share is ready as soon
