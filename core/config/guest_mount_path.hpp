@@ -1,5 +1,5 @@
 // Which guest paths a vm.mounts entry may use. The guest's init (see
-// core/boot/init/mounts.cpp and run/guest_plan.cpp) mounts the kernel's
+// core/guest_init/mounts.cpp and run/guest_plan.cpp) mounts the kernel's
 // pseudo-filesystems, tmpfs on /tmp and /run, and the project directory;
 // a share on top of one of these silently hides it (a share on /proc hides
 // the guest's /proc) or fails only after the boot.

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "util/split_words.hpp"
+#include "vmtest/plugin-support/split_words.hpp"
 
 namespace vmtest::config {
 namespace {

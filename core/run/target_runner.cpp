@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "protocol/unix_socket.hpp"
+#include "vmtest/plugin-support/unix_socket.hpp"
 #include "run/boot_log_name.hpp"
 #include "run/guest_plan.hpp"
 #include "run/kernel_setup.hpp"
@@ -14,7 +14,7 @@
 #include "util/cancellation.hpp"
 #include "util/file_kind.hpp"
 #include "util/runtime_dir.hpp"
-#include "util/text_file.hpp"
+#include "vmtest/plugin-support/text_file.hpp"
 
 namespace vmtest::run {
 

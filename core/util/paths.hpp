@@ -42,8 +42,4 @@ std::filesystem::path state_dir();
 // The directory holding the running executable (from /proc/self/exe).
 std::filesystem::path executable_dir();
 
-// `program` as execvp would find it: itself when it contains a slash, else
-// the first executable match in $PATH; nullopt when there is none.
-std::optional<std::filesystem::path> find_program(const std::string& program);
-
 }  // namespace vmtest::util

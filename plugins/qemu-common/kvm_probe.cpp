@@ -14,9 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "qemu_command_line.hpp"
-#include "util/child_process.hpp"
-#include "util/paths.hpp"
-#include "util/text_file.hpp"
+#include "vmtest/plugin-support/child_process.hpp"
+#include "vmtest/plugin-support/find_program.hpp"
+#include "vmtest/plugin-support/text_file.hpp"
 #include "vmtest/sdk/bytes.hpp"
 
 namespace vmtest::qemu {

@@ -3,9 +3,9 @@
 #include <unistd.h>
 
 #include "kvm_probe.hpp"
-#include "protocol/qmp_client.hpp"
-#include "util/paths.hpp"
-#include "util/text_file.hpp"
+#include "qmp_client.hpp"
+#include "vmtest/plugin-support/find_program.hpp"
+#include "vmtest/plugin-support/text_file.hpp"
 
 namespace vmtest::qemu {
 
@@ -93,7 +93,10 @@ void QemuBackend::stop(std::chrono::milliseconds grace) {
     // Ask QEMU itself first; signals are for a QEMU that no longer answers.
     const auto half = grace / 2;
     try {
-        auto qmp = protocol::QmpClient::connect(m_qmp_socket.string(), protocol::deadline_after(half));
+        auto qmp = protocol::QmpClient::connect(m_qmp_socket.string(), protocol::deadline_after(half),
+                                                {}, [host = m_host](const std::string& line) {
+                                                    host.debug(line);
+                                                });
         qmp.execute("quit", protocol::deadline_after(half));
     } catch (const std::exception& e) {
         m_host.debug(std::string("QMP quit failed: ") + e.what());

@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "qemu_command_line.hpp"
-#include "util/child_process.hpp"
+#include "vmtest/plugin-support/child_process.hpp"
 #include "vmtest/sdk/plugin.hpp"
 
 namespace vmtest::qemu {

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "util/split_words.hpp"
+#include "vmtest/plugin-support/split_words.hpp"
 #include "vmtest/sdk/plugin.hpp"
 
 namespace vmtest::qemu {

@@ -32,12 +32,12 @@
 // Pitfalls: QEMU closes the socket on `quit` or when the VM dies, possibly
 // in the middle of a message, which surfaces here as ConnectionClosed; a
 // hung QEMU simply stops answering, which every read bounds by a deadline.
-#include "protocol/qmp_client.hpp"
+#include "qmp_client.hpp"
 
 #include <utility>
 
-#include "protocol/errors.hpp"
-#include "protocol/qapi_reply.hpp"
+#include "vmtest/plugin-support/errors.hpp"
+#include "vmtest/plugin-support/qapi_reply.hpp"
 
 namespace vmtest::protocol {
 namespace {

@@ -13,9 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/deadline.hpp"
-#include "protocol/json_reader.hpp"
-#include "protocol/unix_socket.hpp"
+#include "vmtest/plugin-support/deadline.hpp"
+#include "vmtest/plugin-support/json_reader.hpp"
+#include "vmtest/plugin-support/unix_socket.hpp"
 
 namespace vmtest::protocol {
 

@@ -1,6 +1,6 @@
-#include "protocol/base64.hpp"
+#include "base64.hpp"
 
-#include "protocol/errors.hpp"
+#include "vmtest/plugin-support/errors.hpp"
 #include "vmtest/sdk/bytes.hpp"
 
 namespace vmtest::protocol {

@@ -10,7 +10,7 @@
 #include <thread>
 #include <utility>
 
-#include "protocol/errors.hpp"
+#include "vmtest/plugin-support/errors.hpp"
 
 namespace vmtest::runner_qga {
 namespace {

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/deadline.hpp"
-#include "protocol/unix_socket.hpp"
+#include "vmtest/plugin-support/deadline.hpp"
+#include "vmtest/plugin-support/unix_socket.hpp"
 #include "vmtest/sdk/plugin.h"
 
 namespace vmtest::runner_qga {

@@ -46,14 +46,14 @@
 // captured output, base64 encoded). Pitfall: qemu-ga 7.2 only returns
 // captured output once the process has exited, so live output has to travel
 // some other way - the runner plugin uses extra virtio-serial ports.
-#include "protocol/qga_client.hpp"
+#include "qga_client.hpp"
 
 #include <algorithm>
 #include <utility>
 
-#include "protocol/base64.hpp"
-#include "protocol/errors.hpp"
-#include "protocol/qapi_reply.hpp"
+#include "base64.hpp"
+#include "vmtest/plugin-support/errors.hpp"
+#include "vmtest/plugin-support/qapi_reply.hpp"
 #include "vmtest/sdk/bytes.hpp"
 
 namespace vmtest::protocol {

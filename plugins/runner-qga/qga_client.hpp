@@ -14,10 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/deadline.hpp"
-#include "protocol/json_reader.hpp"
-#include "protocol/qga_version.hpp"
-#include "protocol/unix_socket.hpp"
+#include "vmtest/plugin-support/deadline.hpp"
+#include "vmtest/plugin-support/json_reader.hpp"
+#include "qga_version.hpp"
+#include "vmtest/plugin-support/unix_socket.hpp"
 
 namespace vmtest::protocol {
 

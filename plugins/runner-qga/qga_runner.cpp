@@ -59,7 +59,7 @@
 
 #include "guest_script.hpp"
 #include "output_pump.hpp"
-#include "protocol/errors.hpp"
+#include "vmtest/plugin-support/errors.hpp"
 
 namespace vmtest::runner_qga {
 namespace {

@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/qga_client.hpp"
-#include "protocol/unix_socket.hpp"
+#include "qga_client.hpp"
+#include "vmtest/plugin-support/unix_socket.hpp"
 #include "vmtest/sdk/plugin.hpp"
 
 namespace vmtest::runner_qga {

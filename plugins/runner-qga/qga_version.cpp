@@ -1,4 +1,4 @@
-#include "protocol/qga_version.hpp"
+#include "qga_version.hpp"
 
 #include <charconv>
 

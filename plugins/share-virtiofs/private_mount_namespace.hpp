@@ -25,7 +25,7 @@
 #include <mutex>
 #include <thread>
 
-#include "util/child_process.hpp"
+#include "vmtest/plugin-support/child_process.hpp"
 
 namespace vmtest::virtiofs {
 

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "listening_socket.hpp"
-#include "util/text_file.hpp"
+#include "vmtest/plugin-support/text_file.hpp"
 #include "virtiofsd_command.hpp"
 #include "virtiofsd_locator.hpp"
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "private_mount_namespace.hpp"
-#include "util/child_process.hpp"
+#include "vmtest/plugin-support/child_process.hpp"
 #include "virtiofsd_locator.hpp"
 #include "vmtest/sdk/plugin.hpp"
 

@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <unistd.h>
 
-#include "util/child_process.hpp"
-#include "util/paths.hpp"
-#include "util/text_file.hpp"
+#include "vmtest/plugin-support/child_process.hpp"
+#include "vmtest/plugin-support/find_program.hpp"
+#include "vmtest/plugin-support/text_file.hpp"
 #include "vmtest/sdk/plugin.hpp"
 
 namespace vmtest::virtiofs {

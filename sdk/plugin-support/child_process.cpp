@@ -1,4 +1,4 @@
-#include "util/child_process.hpp"
+#include "vmtest/plugin-support/child_process.hpp"
 
 #include <cerrno>
 #include <csignal>

@@ -1,8 +1,6 @@
-#include "protocol/deadline.hpp"
+#include "vmtest/plugin-support/deadline.hpp"
 
 #include <algorithm>
-
-#include <spdlog/spdlog.h>
 
 namespace vmtest::protocol {
 
@@ -18,8 +16,6 @@ int poll_timeout_ms(Deadline deadline, std::chrono::milliseconds cap) {
 void log_debug(const LogSink& sink, const std::string& message) {
     if (sink) {
         sink(message);
-    } else {
-        spdlog::debug("{}", message);
     }
 }
 

@@ -24,12 +24,12 @@
 // object (bounded by k_max_message_size and by the caller's deadline), and
 // an object that frames fine but does not parse (MalformedMessage, after
 // which the reader stands at the next message and can go on).
-#include "protocol/json_reader.hpp"
+#include "vmtest/plugin-support/json_reader.hpp"
 
 #include <array>
 #include <span>
 
-#include "protocol/errors.hpp"
+#include "vmtest/plugin-support/errors.hpp"
 
 namespace vmtest::protocol {
 namespace {

@@ -1,6 +1,6 @@
-#include "protocol/qapi_reply.hpp"
+#include "vmtest/plugin-support/qapi_reply.hpp"
 
-#include "protocol/errors.hpp"
+#include "vmtest/plugin-support/errors.hpp"
 
 namespace vmtest::protocol {
 

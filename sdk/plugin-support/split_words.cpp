@@ -1,4 +1,4 @@
-#include "util/split_words.hpp"
+#include "vmtest/plugin-support/split_words.hpp"
 
 #include <sstream>
 

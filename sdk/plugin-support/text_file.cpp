@@ -1,4 +1,4 @@
-#include "util/text_file.hpp"
+#include "vmtest/plugin-support/text_file.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -1,4 +1,4 @@
-#include "protocol/unix_socket.hpp"
+#include "vmtest/plugin-support/unix_socket.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -12,7 +12,7 @@
 #include <thread>
 #include <utility>
 
-#include "protocol/errors.hpp"
+#include "vmtest/plugin-support/errors.hpp"
 
 namespace vmtest::protocol {
 namespace {

@@ -1,4 +1,4 @@
-#include "test_support.hpp"
+#include "protocol_peer.hpp"
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "protocol/errors.hpp"
+#include "vmtest/plugin-support/errors.hpp"
 
 namespace vmtest::protocol::testing {
 

@@ -6,7 +6,7 @@
 
 #include "vmtest/sdk/plugin.h"
 
-#include "../../support/process_table.hpp"
+#include "process_table.hpp"
 
 namespace vmtest::shares_test {
 

@@ -1,5 +1,5 @@
 // Which guest paths vm.mounts may use, as a class: every path the guest's
-// init owns (core/boot/init/mounts.cpp, run/guest_plan.cpp) is refused, and
+// init owns (core/guest_init/mounts.cpp, run/guest_plan.cpp) is refused, and
 // paths that are not absolute and normalised are refused with one line.
 #include <gtest/gtest.h>
 

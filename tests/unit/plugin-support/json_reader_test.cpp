@@ -1,10 +1,10 @@
-#include "protocol/json_reader.hpp"
+#include "vmtest/plugin-support/json_reader.hpp"
 
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
-#include "protocol/errors.hpp"
+#include "vmtest/plugin-support/errors.hpp"
 
 namespace vmtest::protocol {
 namespace {

@@ -1,4 +1,4 @@
-#include "protocol/unix_socket.hpp"
+#include "vmtest/plugin-support/unix_socket.hpp"
 
 #include <sys/socket.h>
 
@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "protocol/errors.hpp"
-#include "test_support.hpp"
+#include "vmtest/plugin-support/errors.hpp"
+#include "../../support/protocol_peer.hpp"
 
 namespace vmtest::protocol {
 namespace {

@@ -1,11 +1,11 @@
-#include "protocol/qmp_client.hpp"
+#include "qmp_client.hpp"
 
 #include <thread>
 
 #include <gtest/gtest.h>
 
-#include "protocol/errors.hpp"
-#include "test_support.hpp"
+#include "vmtest/plugin-support/errors.hpp"
+#include "../../support/protocol_peer.hpp"
 
 namespace vmtest::protocol {
 namespace {

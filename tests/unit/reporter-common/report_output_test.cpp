@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "report_output.hpp"
-#include "run_events.hpp"
+#include "../../support/run_events.hpp"
 
 namespace vmtest::report {
 namespace {

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "report_output.hpp"
-#include "run_events.hpp"
+#include "../../support/run_events.hpp"
 #include "run_record.hpp"
 #include "text_sanitizer.hpp"
 #include "vmtest/sdk/bytes.hpp"

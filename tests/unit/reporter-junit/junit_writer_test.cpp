@@ -11,8 +11,8 @@
 
 #include "junit_reporter.hpp"
 #include "junit_writer.hpp"
-#include "report_consumers.hpp"
-#include "run_events.hpp"
+#include "../../support/report_consumers.hpp"
+#include "../../support/run_events.hpp"
 #include "xml_text.hpp"
 
 namespace vmtest::reporter_junit {

@@ -5,8 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "report_consumers.hpp"
-#include "run_events.hpp"
+#include "../../support/report_consumers.hpp"
+#include "../../support/run_events.hpp"
 #include "tap_reporter.hpp"
 #include "tap_writer.hpp"
 #include "yaml_text.hpp"

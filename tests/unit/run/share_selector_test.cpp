@@ -4,7 +4,7 @@
 
 #include "plugin_host/plugin_registry.hpp"
 #include "run/share_selector.hpp"
-#include "share_test_support.hpp"
+#include "../../support/share_test_support.hpp"
 
 namespace vmtest::run {
 namespace {

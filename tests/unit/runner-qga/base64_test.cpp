@@ -1,8 +1,8 @@
-#include "protocol/base64.hpp"
+#include "base64.hpp"
 
 #include <gtest/gtest.h>
 
-#include "protocol/errors.hpp"
+#include "vmtest/plugin-support/errors.hpp"
 
 namespace vmtest::protocol {
 namespace {

@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "test_support.hpp"
+#include "../../support/protocol_peer.hpp"
 #include "vmtest/sdk/plugin.hpp"
 
 namespace vmtest::runner_qga {

@@ -1,11 +1,11 @@
-#include "protocol/qga_client.hpp"
+#include "qga_client.hpp"
 
 #include <set>
 
 #include <gtest/gtest.h>
 
-#include "protocol/errors.hpp"
-#include "test_support.hpp"
+#include "vmtest/plugin-support/errors.hpp"
+#include "../../support/protocol_peer.hpp"
 
 namespace vmtest::protocol {
 namespace {

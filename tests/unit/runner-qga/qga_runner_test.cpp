@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "protocol/errors.hpp"
-#include "test_support.hpp"
+#include "vmtest/plugin-support/errors.hpp"
+#include "../../support/protocol_peer.hpp"
 
 namespace vmtest::runner_qga {
 namespace {

@@ -14,8 +14,8 @@
 #include <gtest/gtest.h>
 
 #include "guest_script.hpp"
-#include "protocol/qga_client.hpp"
-#include "test_support.hpp"
+#include "qga_client.hpp"
+#include "../../support/protocol_peer.hpp"
 
 extern char** environ;
 

@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "private_mount_namespace.hpp"
-#include "share_test_support.hpp"
+#include "../../support/share_test_support.hpp"
 
 namespace vmtest::virtiofs {
 namespace {

@@ -7,7 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "share_test_support.hpp"
+#include "../../support/share_test_support.hpp"
 #include "util/descendants.hpp"
 #include "virtiofs_share.hpp"
 #include "virtiofsd_locator.hpp"

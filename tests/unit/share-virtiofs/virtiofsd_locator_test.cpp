@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "share_test_support.hpp"
+#include "../../support/share_test_support.hpp"
 #include "virtiofsd_locator.hpp"
 #include "vmtest/sdk/plugin.hpp"
 

@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "listening_socket.hpp"
-#include "share_test_support.hpp"
-#include "util/child_process.hpp"
+#include "../../support/share_test_support.hpp"
+#include "vmtest/plugin-support/child_process.hpp"
 
 namespace vmtest::virtiofs {
 namespace {

@@ -3,7 +3,7 @@
 // that must make it fall back (interleaved, truncated, concatenated).
 #include <gtest/gtest.h>
 
-#include "run_events.hpp"
+#include "../../support/run_events.hpp"
 #include "tap_parser.hpp"
 
 namespace vmtest::tap {

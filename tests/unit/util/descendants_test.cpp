@@ -9,7 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "util/child_process.hpp"
+#include "vmtest/plugin-support/child_process.hpp"
 #include "util/descendants.hpp"
 
 namespace vmtest::util {

@@ -17,7 +17,8 @@ using Deadline = Clock::time_point;
 // (never stop). Must be cheap: it is called in every poll slice.
 using StopPredicate = std::function<bool()>;
 
-// Receives debug messages; empty means spdlog's debug level.
+// Receives debug messages (a plugin passes its host's debug log); empty
+// drops them: this library writes nowhere on its own.
 using LogSink = std::function<void(const std::string&)>;
 
 inline constexpr std::chrono::milliseconds k_stop_poll_interval{100};
@@ -34,7 +35,7 @@ inline bool stop_requested(const StopPredicate& should_stop) {
 // sub-millisecond remainder does not spin, capped at `cap`, never negative.
 int poll_timeout_ms(Deadline deadline, std::chrono::milliseconds cap);
 
-// Sends `message` to `sink`, or to spdlog's debug level when it is empty.
+// Sends `message` to `sink`, if there is one.
 void log_debug(const LogSink& sink, const std::string& message);
 
 }  // namespace vmtest::protocol

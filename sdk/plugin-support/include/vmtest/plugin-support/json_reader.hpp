@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/deadline.hpp"
-#include "protocol/unix_socket.hpp"
+#include "vmtest/plugin-support/deadline.hpp"
+#include "vmtest/plugin-support/unix_socket.hpp"
 
 namespace vmtest::protocol {
 

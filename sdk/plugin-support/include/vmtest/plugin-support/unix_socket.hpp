@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "protocol/deadline.hpp"
+#include "vmtest/plugin-support/deadline.hpp"
 
 namespace vmtest::protocol {
 
