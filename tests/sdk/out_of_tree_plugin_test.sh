@@ -18,4 +18,14 @@ grep -q $'^reporter\tsummary\t1.0.0\t' <<<"$listing" || { echo "FAIL: summary pl
 # The installed vmtest also finds its own plugins relative to itself.
 grep -q $'^backend\tqemu-tcg\t' <<<"$listing" || { echo "FAIL: built-in plugins not found"; exit 1; }
 if grep -q '^refused' <<<"$listing"; then echo "FAIL: a plugin was refused"; exit 1; fi
+# Built with the installed vmtest_add_plugin, it exports its entry point only.
+"$source/tests/sdk/plugin_exports_test.sh" "$work/plugin/reporter-summary.so" ||
+  { echo "FAIL: the out-of-tree plugin exports more than vmtest_plugin_entry"; exit 1; }
 echo "out-of-tree plugin loads"
+
+# vmtest::plugin-support, installed and exported with the SDK, links and
+# works out of tree.
+cmake -S "$source/tests/sdk/plugin-support-consumer" -B "$work/consumer" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/consumer" >/dev/null
+"$work/consumer/plugin-support-consumer" || { echo "FAIL: plugin-support consumer"; exit 1; }

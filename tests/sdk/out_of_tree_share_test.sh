@@ -20,6 +20,8 @@ vmtest=$work/prefix/bin/vmtest
 listing=$("$vmtest" --plugin-path "$work/plugin" --list-plugins)
 grep -q $'^share\t9p-cached\t1.0.0\t' <<<"$listing" || fail "9p-cached not loaded: $listing"
 if grep -q '^refused' <<<"$listing"; then fail "a plugin was refused: $listing"; fi
+"$source/tests/sdk/plugin_exports_test.sh" "$work/plugin/share-9p-cached.so" ||
+  fail "the out-of-tree share exports more than vmtest_plugin_entry"
 
 kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
 [ -n "$kernel" ] || { echo "SKIP: no kernel in /boot to boot"; exit 77; }
