@@ -1,6 +1,5 @@
 #include "util/paths.hpp"
 
-#include <algorithm>
 #include <cstdlib>
 #include <pwd.h>
 #include <stdexcept>
