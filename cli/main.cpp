@@ -14,6 +14,8 @@
 #include "config/cli_options.hpp"
 #include "config/config_file.hpp"
 #include "config/target_filter.hpp"
+#include "config/target_listing.hpp"
+#include "config/target_shard.hpp"
 #include "config/targets_from_cli.hpp"
 #include "default_kernel.hpp"
 #include "kernel_source/kernel_source.hpp"
@@ -77,6 +79,21 @@ std::vector<config::Target> oneliner_targets(const config::CliOptions& options) 
     auto target = config::make_oneliner_target(options, cwd, kernel);
     config::apply_overrides(target, options, cwd);
     return {target};
+}
+
+// --shard: a CI matrix may have more jobs than targets, so an empty shard is
+// no error; it runs nothing, says so once, and exits 0.
+std::vector<config::Target> shard_of(std::vector<config::Target> targets,
+                                     const config::CliOptions& options) {
+    if (!options.shard) {
+        return targets;
+    }
+    targets = config::select_shard(targets, *options.shard);
+    if (targets.empty()) {
+        std::cerr << "vmtest: shard " << config::shard_label(*options.shard)
+                  << " selects no targets\n";
+    }
+    return targets;
 }
 
 // Every plugin a target names must exist before any VM starts. The error
@@ -160,6 +177,12 @@ int run_vmtest(int argc, char** argv) {
         for (auto& target : targets) {
             config::apply_overrides(target, options, std::filesystem::current_path());
         }
+    }
+    targets = shard_of(std::move(targets), options);
+    if (options.list_targets) {
+        std::cout << (options.list_json ? config::target_list_json(targets)
+                                        : config::target_names_text(targets));
+        return 0;
     }
     check_plugins(targets, registry);
     run::EventBus events;

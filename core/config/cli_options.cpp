@@ -11,6 +11,7 @@
 #include "config/qemu_argument_policy.hpp"
 #include "config/reporter_spec.hpp"
 #include "config/target_filter.hpp"
+#include "config/target_shard.hpp"
 
 namespace vmtest::config {
 namespace {
@@ -63,6 +64,12 @@ po::options_description our_options() {
         ("plugin-path", po::value<std::vector<std::string>>()->value_name("DIR"),
          "Also look for plugins in DIR; repeatable")
         ("list-plugins", po::bool_switch(), "List the plugins found and exit")
+        ("shard", po::value<std::string>()->value_name("K/N"),
+         "Run only the K-th of N disjoint slices of the selected targets (1 <= K <= N), "
+         "for N parallel CI jobs")
+        ("list", po::bool_switch(),
+         "Print the selected targets' names, one a line, and exit (boots nothing)")
+        ("json", po::bool_switch(), "With --list: print a JSON array of the targets instead")
         // Not a bool_switch: that refuses a second -v. The count comes from
         // the parsed occurrences, see parse_cli().
         ("verbose,v", po::value<std::vector<std::string>>()->zero_tokens(),
@@ -145,6 +152,12 @@ void check_conflicts(const CliOptions& options) {
     if (options.has_command()) {
         throw UsageError("--config cannot be used with a command ('" + options.command() +
                          "'): the config's targets have their own");
+    }
+}
+
+void check_list_flags(const CliOptions& options) {
+    if (options.list_json && !options.list_targets) {
+        throw UsageError("--json can only be used with --list");
     }
 }
 
@@ -247,6 +260,11 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
         options.plugin_paths.emplace_back(dir);
     }
     options.list_plugins = values["list-plugins"].as<bool>();
+    if (auto shard = optional_string(values, "shard")) {
+        options.shard = parse_shard(*shard);
+    }
+    options.list_targets = values["list"].as<bool>();
+    options.list_json = values["json"].as<bool>();
     options.show_version = values["version"].as<bool>();
     options.show_help = values["help"].as<bool>();
     // -vv means more than -v, so count the occurrences.
@@ -255,6 +273,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
                       [](const po::option& option) { return option.string_key == "verbose"; }));
 
     check_conflicts(options);
+    check_list_flags(options);
     return options;
 }
 

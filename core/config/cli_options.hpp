@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/target.hpp"
+#include "config/target_shard.hpp"
 #include "config/usage_error.hpp"
 
 namespace vmtest::config {
@@ -35,6 +36,9 @@ struct CliOptions {
     std::vector<ReporterSpec> reporters;               // --reporter, in order given; paths as given
     std::vector<std::filesystem::path> plugin_paths;   // --plugin-path, in order given
     bool list_plugins = false;
+    std::optional<Shard> shard;                        // --shard K/N
+    bool list_targets = false;                         // --list
+    bool list_json = false;                            // --json (with --list)
     bool show_version = false;
     bool show_help = false;
     int verbosity = 0;                                 // number of -v

@@ -23,4 +23,16 @@ std::vector<Target> select_targets(const Config& config, const std::string& filt
     return selected;
 }
 
+std::string exact_name_filter(const std::string& name) {
+    constexpr std::string_view k_special = R"(\^$.|?*+()[]{})";
+    std::string pattern = "^";
+    for (const char c : name) {
+        if (k_special.find(c) != std::string_view::npos) {
+            pattern += '\\';
+        }
+        pattern += c;
+    }
+    return pattern + "$";
+}
+
 }  // namespace vmtest::config

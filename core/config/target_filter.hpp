@@ -18,4 +18,10 @@ std::regex compile_filter(const std::string& pattern);
 // Throws UsageError if the pattern does not compile.
 std::vector<Target> select_targets(const Config& config, const std::string& filter_regex);
 
+// A --filter pattern that selects the target named `name` and no other:
+// anchored, with every character special to ECMAScript regexes escaped
+// ("6.1" must not also select "6x1"). For --list --json, so a CI job can
+// run one listed target.
+std::string exact_name_filter(const std::string& name);
+
 }  // namespace vmtest::config

@@ -1,5 +1,6 @@
 #include "console_log.hpp"
 
+#include "boot/init_phase_line.hpp"
 #include "power.hpp"
 
 #include <cerrno>
@@ -87,6 +88,22 @@ void log_info(const char* format, ...) {
     va_start(args, format);
     write_line("", format, args);
     va_end(args);
+}
+
+void log_phase(const char* name) {
+    if (!g_debug) {
+        return;
+    }
+    timespec now{};
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    char line[256];
+    const int used = std::snprintf(line, sizeof(line), "%s%s %ld.%03ld\n", k_init_phase_prefix,
+                                   name, static_cast<long>(now.tv_sec), now.tv_nsec / 1000000);
+    if (used > 0 && used < static_cast<int>(sizeof(line))) {
+        // One write, so the line cannot interleave with the kernel's.
+        while (::write(STDERR_FILENO, line, static_cast<std::size_t>(used)) < 0 && errno == EINTR) {
+        }
+    }
 }
 
 void log_debug(const char* format, ...) {

@@ -14,6 +14,11 @@ void set_debug_logging(bool enabled);
 // (the initramfs had no /dev/console), open one now.
 void ensure_console();
 
+// With debug logging only: "vmtest-init: phase <name> <seconds since the
+// kernel started>" (boot/init_phase_line.hpp), for the host's -v breakdown
+// of where the boot's time goes.
+void log_phase(const char* name);
+
 void log_info(const char* format, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char* format, ...) __attribute__((format(printf, 1, 2)));
 void log_warning(const char* format, ...) __attribute__((format(printf, 1, 2)));

@@ -62,21 +62,25 @@ int main() {
     InitConfig config = read_config();
     set_debug_logging(config.log_level == InitLogLevel::debug);
     log_info("starting");
+    log_phase("init_started");
 
     if (!config.modules.empty()) {
         log_info("loading %zu kernel module(s)", config.modules.size());
         load_modules(config.modules);
     }
+    log_phase("modules_loaded");
 
     log_info("mounting the root share (%s '%s', %s)", config.root->fstype.c_str(),
              config.root->source.c_str(), config.root->read_only ? "read-only with overlay" : "read-write");
     mount_root(*config.root, config.hints);
+    log_phase("root_mounted");
     mount_api_filesystems();
     if (!config.mounts.empty()) {
         log_info("mounting %zu extra share(s)", config.mounts.size());
         mount_extra_shares(config.mounts);
     }
     bind_mounts(config.binds);
+    log_phase("shares_mounted");
 
     log_info("switching to the new root");
     switch_root();
@@ -89,8 +93,10 @@ int main() {
         ports.push_back(config.control_port);
     }
     link_virtio_ports(ports);
+    log_phase("ports_ready");
 
     prepare_child_signals();
     StartedAgent agent = start_agent(config.agent_candidates, config.agent_args);
+    log_phase("agent_started");
     supervise(agent, config.control_port);
 }

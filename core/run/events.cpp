@@ -50,6 +50,26 @@ const char* outcome_name(Outcome outcome) {
     return "error";
 }
 
+namespace {
+
+// target_finished's "phases" (since ABI 1.2): only the phases reached.
+nlohmann::json phases_json(const PhaseDurations& phases) {
+    nlohmann::json json = nlohmann::json::object();
+    const std::pair<const char*, const std::optional<double>&> members[] = {
+        {"setup_s", phases.setup_s},
+        {"boot_s", phases.boot_s},
+        {"command_s", phases.command_s},
+        {"shutdown_s", phases.shutdown_s}};
+    for (const auto& [key, seconds] : members) {
+        if (seconds) {
+            json[key] = *seconds;
+        }
+    }
+    return json;
+}
+
+}  // namespace
+
 void EventBus::add(std::unique_ptr<plugin_host::ReporterPlugin> reporter) {
     m_reporters.push_back(std::move(reporter));
 }
@@ -129,6 +149,9 @@ void EventBus::target_finished(const TargetResult& result) {
     }
     if (!result.error_kind.empty()) {
         event["error_kind"] = result.error_kind;
+    }
+    if (auto phases = phases_json(result.phases); !phases.empty()) {
+        event["phases"] = std::move(phases);
     }
     publish(event);
 }

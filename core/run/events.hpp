@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "plugin_host/typed_plugins.hpp"
+#include "run/phase_timer.hpp"
 #include "vmtest/sdk/bytes.hpp"
 
 namespace vmtest::run {
@@ -37,6 +38,7 @@ struct TargetResult {
     // "infrastructure" (anything else vmtest hit).
     std::string error_kind;
     double duration_s = 0;
+    PhaseDurations phases;    // where duration_s went (phase_timer.hpp)
     std::string boot_log;     // where the guest's console log was saved
     std::vector<std::string> boot_log_tail;  // shown on infrastructure errors
 };

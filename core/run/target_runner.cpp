@@ -7,9 +7,11 @@
 
 #include "vmtest/plugin-support/unix_socket.hpp"
 #include "run/boot_log_name.hpp"
+#include "run/guest_boot_phases.hpp"
 #include "run/guest_plan.hpp"
 #include "run/kernel_setup.hpp"
 #include "run/leftover_sweep.hpp"
+#include "run/phase_timer.hpp"
 #include "run/vm_watch.hpp"
 #include "util/cancellation.hpp"
 #include "util/file_kind.hpp"
@@ -51,10 +53,12 @@ class TargetRun {
 
     TargetResult run() {
         const auto started = Clock::now();
+        m_phases = PhaseTimer(started);
         m_env.events.target_started(m_target.name, m_index);
         try {
             execute();
         } catch (const std::exception& e) {
+            m_phases.begin(Phase::shutdown);  // what follows a failure is the way out
             m_result.outcome = Outcome::error;
             // The watch knows the root cause (panic, exit, timeout); the
             // exception is often just its symptom ("stopped waiting", "channel
@@ -68,7 +72,10 @@ class TargetRun {
             spdlog::debug("target {} failed: {}", m_target.name, e.what());
         }
         tear_down();
-        m_result.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+        const auto finished = Clock::now();
+        m_result.duration_s = std::chrono::duration<double>(finished - started).count();
+        m_result.phases = m_phases.finish(finished);
+        spdlog::debug("target {}: {}", m_target.name, describe(m_result.phases));
         m_env.events.target_finished(m_result);
         return m_result;
     }
@@ -166,6 +173,7 @@ class TargetRun {
         if (util::cancellation_requested()) {
             throw std::runtime_error("interrupted before the VM started");
         }
+        m_phases.begin(Phase::boot);
         stage(Stage::booting);
         m_backend->start(spec);
         m_watch = std::make_unique<VmWatch>(*m_backend, m_console_log, m_share.get());
@@ -180,6 +188,7 @@ class TargetRun {
                                                   [this] { return should_stop(); });
         stage(Stage::connecting);
         m_runner->connect(m_channels);
+        m_phases.begin(Phase::command);  // the guest agent answered
     }
 
     void run_command() {
@@ -197,6 +206,7 @@ class TargetRun {
     // Asks the guest's init to power off (it syncs and unmounts), so that
     // everything the guest wrote is on the host before vmtest returns.
     void power_off() {
+        m_phases.begin(Phase::shutdown);
         stage(Stage::stopping);
         try {
             m_control.write_all("poweroff\n", Clock::now() + std::chrono::seconds(1));
@@ -230,8 +240,26 @@ class TargetRun {
         m_backend.reset();
         m_share.reset();
         m_leftovers.stop();  // what escaped the groups stopped above
+        log_guest_boot_phases();
         save_boot_log();
         m_dir.reset();
+    }
+
+    // -v: the guest init printed its steps (it does only when asked, so a
+    // run without -v pays nothing for this).
+    void log_guest_boot_phases() {
+        if (!m_env.debug || m_console_log.empty() || !std::filesystem::exists(m_console_log)) {
+            return;
+        }
+        try {
+            const auto phases = guest_boot_phases(util::read_text_file(m_console_log));
+            if (!phases.empty()) {
+                spdlog::debug("target {}: guest boot, in seconds since the kernel started: {}",
+                              m_target.name, describe(phases));
+            }
+        } catch (const std::exception& e) {
+            spdlog::debug("could not read the guest's boot phases: {}", e.what());
+        }
     }
 
     void save_boot_log() {
@@ -292,6 +320,7 @@ class TargetRun {
     std::size_t m_index;
     RunEnvironment& m_env;
     TargetResult m_result;
+    PhaseTimer m_phases{Clock::now()};
     LeftoverSweep m_leftovers;  // what already runs when the target starts is not its own
 
     std::unique_ptr<util::RuntimeDir> m_dir;

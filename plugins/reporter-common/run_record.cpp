@@ -44,6 +44,21 @@ std::vector<std::string> strings_member(const nlohmann::json& event, const char*
     return strings;
 }
 
+std::vector<PhaseTime> phases_member(const nlohmann::json& event) {
+    std::vector<PhaseTime> phases;
+    const auto it = event.find("phases");
+    if (it == event.end() || !it->is_object()) {
+        return phases;
+    }
+    // Only the phases this reporter knows: their names become report keys.
+    for (const char* name : {"setup_s", "boot_s", "command_s", "shutdown_s"}) {
+        if (const auto seconds = number_member(*it, name)) {
+            phases.push_back({name, *seconds});
+        }
+    }
+    return phases;
+}
+
 std::string local_time_now() {
     const std::time_t now = std::time(nullptr);
     std::tm parts{};
@@ -176,6 +191,7 @@ void RunRecorder::record(const nlohmann::json& event) {
         record.finished = true;
         record.result = string_member(event, "result");
         record.duration_s = number_member(event, "duration_s").value_or(0);
+        record.phases = phases_member(event);
         record.exit_code = int_member(event, "exit_code");
         record.signal = int_member(event, "signal").value_or(0);
         record.error = string_member(event, "error");

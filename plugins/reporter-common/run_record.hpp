@@ -20,12 +20,24 @@ inline constexpr std::size_t k_output_limit = 1024 * 1024;
 // Both streams as they interleaved, for "the last lines of output".
 inline constexpr std::size_t k_recent_limit = 64 * 1024;
 
+// One phase of a target's time, as target_finished's "phases" has it
+// ("boot_s": 3.5 is {"boot_s", 3.5}).
+struct PhaseTime {
+    std::string name;
+    double seconds = 0;
+
+    bool operator==(const PhaseTime&) const = default;
+};
+
 struct TargetRecord {
     std::string name;
     bool started = false;
     bool finished = false;
     std::string result;  // pass, fail, error, not_run: as target_finished said
     double duration_s = 0;
+    // In run order (setup_s, boot_s, command_s, shutdown_s), the ones the
+    // target reached; empty from a vmtest before ABI 1.2.
+    std::vector<PhaseTime> phases;
     std::optional<int> exit_code;
     int signal = 0;
     std::string error;

@@ -8,7 +8,8 @@
 //
 //   <testsuites name tests failures errors time>
 //     <testsuite name tests failures errors skipped time timestamp hostname>
-//       <properties><property name value/>...</properties>
+//       <properties><property name value/>...</properties>   vmtest.result,
+//                                  vmtest.boot_s, ...: the target's details
 //       <testcase name classname time>
 //         <failure type message>text</failure>   it ran and did not pass
 //         <error type message>text</error>       it could not run properly
@@ -249,6 +250,12 @@ std::vector<Property> properties_of(const TargetRecord& target) {
     }
     if (!target.boot_log.empty()) {
         properties.push_back({"vmtest.boot_log", target.boot_log});
+    }
+    // Where the time went: vmtest.setup_s, vmtest.boot_s, ... Here rather
+    // than in the target's <testcase>: Jenkins' schema allows <properties>
+    // only in a <testsuite>, and each target has a suite of its own.
+    for (const auto& phase : target.phases) {
+        properties.push_back({"vmtest." + phase.name, seconds(phase.seconds)});
     }
     if (target.tap.looks_like_tap) {
         // Why subtests do or do not appear: the first question when they don't.

@@ -11,6 +11,11 @@
 //     result: pass
 //     exit_code: 0
 //     duration_s: 3.512
+//     phases:                   where the time went (those reached)
+//       setup_s: 0.412
+//       boot_s: 2.900
+//       command_s: 0.050
+//       shutdown_s: 0.150
 //     ...
 //       # Subtest: <target>     the target's own TAP test points, if any,
 //       1..2                    indented 4 spaces, before the line that
@@ -153,6 +158,12 @@ void write_target(const TargetRecord& target, const RunRecord& run, int number, 
         out += "  signal: " + std::to_string(target.signal) + "\n";
     }
     out += "  duration_s: " + seconds(target.duration_s) + "\n";
+    if (!target.phases.empty()) {
+        out += "  phases:\n";
+        for (const auto& phase : target.phases) {
+            out += "    " + phase.name + ": " + seconds(phase.seconds) + "\n";
+        }
+    }
     if (!target.boot_log.empty()) {
         out += "  boot_log: " + yaml_quoted(target.boot_log) + "\n";
     }

@@ -260,3 +260,26 @@ TEST(RunMode, ConfigFilePath) {
 
 }  // namespace
 }  // namespace vmtest::config
+
+namespace vmtest::config {
+namespace {
+
+TEST(CliOptionsListing, ListJsonAndShardAreParsed) {
+    const CliOptions defaults = parse({});
+    EXPECT_FALSE(defaults.list_targets);
+    EXPECT_FALSE(defaults.list_json);
+    EXPECT_FALSE(defaults.shard);
+    const CliOptions options = parse({"--list", "--json", "--shard", "2/3", "-f", "x"});
+    EXPECT_TRUE(options.list_targets);
+    EXPECT_TRUE(options.list_json);
+    EXPECT_EQ(options.shard, (Shard{2, 3}));
+}
+
+TEST(CliOptionsListing, BadValuesNameTheFlag) {
+    EXPECT_EQ(usage_error_of({"--shard", "4/3"}).rfind("--shard: ", 0), 0u);
+    EXPECT_EQ(usage_error_of({"--shard", "x"}).rfind("--shard: ", 0), 0u);
+    EXPECT_EQ(usage_error_of({"--json"}), "--json can only be used with --list");
+}
+
+}  // namespace
+}  // namespace vmtest::config

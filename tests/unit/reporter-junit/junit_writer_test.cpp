@@ -224,6 +224,39 @@ TEST_F(JunitWriter, ARunCutShortReportsEveryTarget) {
     EXPECT_EQ(waiting["type"], "not_run");
 }
 
+// Where each target's time went, as properties of its suite: Jenkins'
+// schema allows <properties> in a <testsuite> only, not in a <testcase>.
+TEST_F(JunitWriter, PhasesAreSuiteProperties) {
+    auto whole = passed("whole", 5.0);
+    whole["phases"] = {{"setup_s", 0.5}, {"boot_s", 3.25}, {"command_s", 0.75}, {"shutdown_s", 0.5}};
+    auto boot_failed = errored("boot failed", "the guest did not boot", {}, 2.0);
+    boot_failed["phases"] = {{"setup_s", 0.5}, {"boot_s", 1.0}, {"shutdown_s", 0.5}};
+    Events events{run_started({"whole", "boot failed", "old vmtest"})};
+    add_target(events, "whole", 0, "", whole);
+    add_target(events, "boot failed", 1, "", boot_failed);
+    add_target(events, "old vmtest", 2, "", passed("old vmtest"));
+    events.push_back(run_finished(false));
+    const auto report = render_and_read(events);
+
+    const auto& properties = suite(report, "whole")["properties"];
+    EXPECT_EQ(properties["vmtest.setup_s"], "0.500");
+    EXPECT_EQ(properties["vmtest.boot_s"], "3.250");
+    EXPECT_EQ(properties["vmtest.command_s"], "0.750");
+    EXPECT_EQ(properties["vmtest.shutdown_s"], "0.500");
+    const auto& failed_properties = suite(report, "boot failed")["properties"];
+    EXPECT_EQ(failed_properties["vmtest.boot_s"], "1.000");
+    EXPECT_FALSE(failed_properties.contains("vmtest.command_s")) << "never reached";
+    EXPECT_FALSE(suite(report, "old vmtest")["properties"].contains("vmtest.boot_s"));
+    EXPECT_THAT(m_xml, Not(::testing::ContainsRegex("<testcase[^/]*>\\s*<properties>")));
+
+    if (const auto jenkins = jenkins_junit_schema()) {
+        const fs::path file = m_dir / "phases.xml";
+        std::ofstream(file, std::ios::binary) << m_xml;
+        const auto valid = validate_junit(file, *jenkins);
+        EXPECT_EQ(valid.status, 0) << valid.output;
+    }
+}
+
 TEST_F(JunitWriter, EmptyRunIsStillAValidDocument) {
     const auto report = render_and_read({run_started({}), run_finished(false)});
     EXPECT_EQ(report["tests"], 0);

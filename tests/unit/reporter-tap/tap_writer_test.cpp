@@ -37,20 +37,30 @@ class TapWriter : public ::testing::Test {
             for (const auto& test : parsed["tests"]) {
                 from_tap_parser.push_back(test["yaml"]);
             }
-            // PyYAML types numbers; YAMLish keeps strings: compare the strings.
             for (std::size_t i = 0; i < yaml->size() && i < from_tap_parser.size(); ++i) {
-                for (const auto& [key, value] : (*yaml)[i].items()) {
-                    const auto& theirs = from_tap_parser[i][key];
-                    if (value.is_number()) {
-                        EXPECT_DOUBLE_EQ(std::stod(theirs.get<std::string>()), value.get<double>())
-                            << key;
-                    } else {
-                        EXPECT_EQ(theirs, value) << key;
-                    }
-                }
+                expect_same_yaml((*yaml)[i], from_tap_parser[i]);
             }
         }
         return parsed;
+    }
+
+    // PyYAML types numbers; YAMLish keeps strings: compare the strings, in
+    // nested maps too.
+    static void expect_same_yaml(const nlohmann::json& pyyaml, const nlohmann::json& yamlish) {
+        for (const auto& [key, value] : pyyaml.items()) {
+            if (!yamlish.is_object() || !yamlish.contains(key)) {
+                ADD_FAILURE() << "TAP::Parser has no " << key << " in " << yamlish.dump();
+                continue;
+            }
+            const auto& theirs = yamlish[key];
+            if (value.is_number()) {
+                EXPECT_DOUBLE_EQ(std::stod(theirs.get<std::string>()), value.get<double>()) << key;
+            } else if (value.is_object()) {
+                expect_same_yaml(value, theirs);
+            } else {
+                EXPECT_EQ(theirs, value) << key;
+            }
+        }
     }
 
     TempDir m_scratch;
@@ -87,6 +97,34 @@ TEST_F(TapWriter, YamlDiagnosticsCarryResultExitStatusDurationAndOutputTail) {
     EXPECT_EQ(timeout["boot_log_tail"], "[    0.000000] Linux version 6.1\nvmtest-init: running\n");
     EXPECT_EQ(tap["tests"][5]["yaml"]["result"], "not_run");
     EXPECT_EQ(tap["tests"][5]["yaml"]["message"], "not run: interrupted");
+}
+
+// Where the time went, as a nested map of the YAML block: only the phases
+// the target reached, none from a vmtest older than ABI 1.2.
+TEST_F(TapWriter, YamlDiagnosticsCarryThePhases) {
+    auto whole = passed("whole", 5.0);
+    whole["phases"] = {{"setup_s", 0.5}, {"boot_s", 3.25}, {"command_s", 0.75}, {"shutdown_s", 0.5}};
+    auto boot_failed = errored("boot failed", "the guest did not boot", {}, 2.0);
+    boot_failed["phases"] = {{"setup_s", 0.5}, {"boot_s", 1.0}, {"shutdown_s", 0.5}};
+    Events events{run_started({"whole", "boot failed", "old vmtest"})};
+    add_target(events, "whole", 0, "", whole);
+    add_target(events, "boot failed", 1, "", boot_failed);
+    add_target(events, "old vmtest", 2, "", passed("old vmtest"));
+    events.push_back(run_finished(false));
+    const auto tap = render_and_read(events);
+
+    EXPECT_THAT(m_tap, HasSubstr("  duration_s: 5.000\n"
+                                 "  phases:\n"
+                                 "    setup_s: 0.500\n"
+                                 "    boot_s: 3.250\n"
+                                 "    command_s: 0.750\n"
+                                 "    shutdown_s: 0.500\n"));
+    EXPECT_EQ(tap["tests"][0]["yaml"]["phases"],
+              (nlohmann::json{{"setup_s", "0.500"}, {"boot_s", "3.250"}, {"command_s", "0.750"},
+                              {"shutdown_s", "0.500"}}));
+    EXPECT_EQ(tap["tests"][1]["yaml"]["phases"],
+              (nlohmann::json{{"setup_s", "0.500"}, {"boot_s", "1.000"}, {"shutdown_s", "0.500"}}));
+    EXPECT_FALSE(tap["tests"][2]["yaml"].contains("phases"));
 }
 
 TEST_F(TapWriter, HostileNamesAndOutputRoundTrip) {
