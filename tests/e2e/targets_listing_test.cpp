@@ -6,7 +6,7 @@
 
 #include <gmock/gmock.h>
 
-#include "../unit/reporters/report_consumers.hpp"
+#include "../support/report_consumers.hpp"
 #include "e2e_fixture.hpp"
 
 namespace vmtest::e2e {
