@@ -74,6 +74,10 @@ void add_machine(std::vector<std::string>& argv, const VmSpec& spec) {
         machine += ",memory-backend=vmtest-ram";
     }
     add(argv, {"-machine", machine});
+    // QEMU's virtio-mmio transports default to the legacy (pre-1.0) virtio
+    // interface, which vhost-user daemons refuse ("virtio legacy devices
+    // aren't supported by libvhost-user"): every device speaks virtio 1.0.
+    add(argv, {"-global", "virtio-mmio.force-legacy=false"});
 }
 
 void add_cpu(std::vector<std::string>& argv, const VmSpec& spec, Accelerator accelerator) {
