@@ -5,7 +5,8 @@
 # QEMU's microvm machine with `--backend qemu-microvm` over each share (9p,
 # virtiofs) and check that the command's output and exit status come back
 # and that the guest really is a microvm (no PCI bus, the TSC rate on its
-# kernel command line). Usage: out_of_tree_backend_test.sh BUILD_DIR SOURCE_DIR
+# kernel command line), and that its probe refuses what it cannot do.
+# Usage: out_of_tree_backend_test.sh BUILD_DIR SOURCE_DIR
 # Exits 77 (skipped) without a kernel in /boot or a QEMU with microvm.
 set -euo pipefail
 build=$1 source=$2
@@ -31,6 +32,20 @@ if grep -q '^refused' <<<"$listing"; then fail "a plugin was refused: $listing";
 
 project=$work/project
 mkdir -p "$project" "$work/run"
+run_vmtest() {
+  (cd "$project" && XDG_RUNTIME_DIR=$work/run XDG_STATE_HOME=$work/state \
+     VMTEST_CACHE_DIR=$build/e2e-cache VMTEST_NO_UI=1 \
+     "$vmtest" --plugin-path "$work/plugin" --backend qemu-microvm "$@" 2>&1)
+}
+
+# What it cannot do, its probe refuses before anything boots, in one line.
+out=$(run_vmtest -q "$work/no-such-qemu" -k "$kernel" true) && fail "a missing QEMU was accepted"
+grep -qF "backend qemu-microvm cannot run here: $work/no-such-qemu cannot be run" <<<"$out" ||
+  fail "no probe refusal for a missing QEMU: $out"
+out=$(run_vmtest -k "$kernel" - </dev/null) && fail "the interactive console was accepted"
+grep -qF "backend qemu-microvm cannot run here: qemu-microvm has no interactive console" <<<"$out" ||
+  fail "no probe refusal for the interactive console: $out"
+
 echo from-host > "$project/host-file"
 # What the guest reports, one fact a line; exit 3 so that the status has to
 # come back through the backend, the runner and vmtest.
@@ -40,10 +55,7 @@ echo "cmdline $(cat /proc/cmdline)"; awk '\''$2 == "/mnt/vmtest" { print "projec
 for share in 9p virtiofs; do
   rm -f "$project/guest-file"
   status=0
-  out=$(cd "$project" && XDG_RUNTIME_DIR=$work/run XDG_STATE_HOME=$work/state \
-          VMTEST_CACHE_DIR=$build/e2e-cache VMTEST_NO_UI=1 \
-          "$vmtest" --plugin-path "$work/plugin" --backend qemu-microvm --share "$share" \
-          -k "$kernel" -- "$command" 2>&1) || status=$?
+  out=$(run_vmtest --share "$share" -k "$kernel" -- "$command") || status=$?
   echo "--- --share $share (exit status $status)"
   echo "$out"
   [ "$status" = 3 ] || fail "--share $share: vmtest exited $status, not the command's 3"
