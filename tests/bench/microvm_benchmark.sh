@@ -4,8 +4,9 @@
 # builds examples/backend-qemu-microvm against it out of tree, then times
 #   vmtest -k <kernel> --backend qemu-microvm true
 #   vmtest -k <kernel> --backend qemu-tcg true
-# alternately (so load drifts hit both alike) and prints the median of each
-# and the ratio microvm/tcg. Both run under TCG, the same kernel and share.
+# alternately (so load drifts hit both alike) and prints the medians of
+# each (wall time and CPU time) and the ratios microvm/tcg. Both run under
+# TCG, with the same kernel and share.
 #
 # Usage: microvm_benchmark.sh [BUILD_DIR] [KERNEL] [RUNS]
 set -euo pipefail
@@ -22,10 +23,14 @@ cmake -S "$source/examples/backend-qemu-microvm" -B "$work/plugin" -G Ninja \
   -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/plugin" >/dev/null
 
-seconds() {
-  local start=$EPOCHREALTIME
-  "$@" >/dev/null 2>&1 || { echo "vmtest $* failed" >&2; exit 1; }
-  awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.3f", b - a}'
+# "<wall seconds> <CPU seconds>" of one run: CPU time (vmtest, QEMU and
+# helpers, user + system) is the steadier number on a loaded host, where
+# wall time mostly measures the other processes.
+measure() {
+  local TIMEFORMAT='%R %U %S' times
+  times=$( { time "$@" >/dev/null 2>&1 || echo failed; } 2>&1 )
+  if [[ $times == *failed* ]]; then echo "$* failed" >&2; return 1; fi
+  awk '{printf "%.2f %.2f", $1, $2 + $3}' <<<"$times"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 run_vmtest() {
@@ -35,18 +40,23 @@ run_vmtest() {
 
 # One untimed run of each fills the caches (extracted kernel, initramfs with
 # each backend's modules), as any second run of a user's would find them.
-seconds run_vmtest qemu-microvm >/dev/null
-seconds run_vmtest qemu-tcg >/dev/null
+measure run_vmtest qemu-microvm >/dev/null
+measure run_vmtest qemu-tcg >/dev/null
 
-microvm_times=() tcg_times=()
-for ((i = 0; i < runs; i++)); do
-  microvm_times+=("$(seconds run_vmtest qemu-microvm)")
-  tcg_times+=("$(seconds run_vmtest qemu-tcg)")
+microvm_runs=() tcg_runs=()
+for ((i = 0; i < runs; i++)); do   # alternating, so load drifts hit both alike
+  microvm_runs+=("$(measure run_vmtest qemu-microvm)")
+  tcg_runs+=("$(measure run_vmtest qemu-tcg)")
 done
-microvm_median=$(printf '%s\n' "${microvm_times[@]}" | median)
-tcg_median=$(printf '%s\n' "${tcg_times[@]}" | median)
+column() { printf '%s\n' "${@:2}" | awk -v c="$1" '{print $c}'; }
+report() {  # NAME WALL_MEDIAN CPU_MEDIAN RUNS...
+  printf '%-9s wall %6.2f s  cpu %6.2f s   (wall cpu: %s)\n' "$1" "$2" "$3" "$(IFS=,; echo "${*:4}" | sed 's/,/, /g')"
+}
+microvm_wall=$(column 1 "${microvm_runs[@]}" | median) microvm_cpu=$(column 2 "${microvm_runs[@]}" | median)
+tcg_wall=$(column 1 "${tcg_runs[@]}" | median) tcg_cpu=$(column 2 "${tcg_runs[@]}" | median)
 
-echo "kernel:   $kernel (TCG, $runs runs each, alternating, median)"
-printf 'microvm:  %.2f s   (%s)\n' "$microvm_median" "${microvm_times[*]}"
-printf 'qemu-tcg: %.2f s   (%s)\n' "$tcg_median" "${tcg_times[*]}"
-awk -v m="$microvm_median" -v t="$tcg_median" 'BEGIN {printf "ratio:    %.2f (microvm / qemu-tcg)\n", m / t}'
+echo "kernel:   $kernel (TCG, $runs runs each, alternating, medians)"
+report microvm "$microvm_wall" "$microvm_cpu" "${microvm_runs[@]}"
+report qemu-tcg "$tcg_wall" "$tcg_cpu" "${tcg_runs[@]}"
+awk -v mw="$microvm_wall" -v tw="$tcg_wall" -v mc="$microvm_cpu" -v tc="$tcg_cpu" \
+  'BEGIN {printf "ratio:    wall %.2f  cpu %.2f (microvm / qemu-tcg)\n", mw / tw, mc / tc}'
