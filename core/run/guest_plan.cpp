@@ -1,5 +1,6 @@
 #include "run/guest_plan.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "config/kernel_command_line.hpp"
@@ -38,6 +39,20 @@ std::vector<std::string> base_guest_modules(const config::Target& target) {
     std::vector<std::string> modules{"virtio_pci", "virtio_console"};
     if (!target.root_writable) {
         modules.push_back("overlay");
+    }
+    return modules;
+}
+
+std::vector<std::string> guest_modules_for(const config::Target& target,
+                                           const sdk::BackendDescription& backend,
+                                           const sdk::ShareDescription& share) {
+    auto modules = base_guest_modules(target);
+    for (const auto* more : {&backend.guest_modules, &share.guest_modules}) {
+        for (const auto& module : *more) {
+            if (std::find(modules.begin(), modules.end(), module) == modules.end()) {
+                modules.push_back(module);
+            }
+        }
     }
     return modules;
 }

@@ -34,6 +34,13 @@ boot::InitConfig init_config_for(const config::Target& target,
 // overlayfs for a read-only root with writes in RAM.
 std::vector<std::string> base_guest_modules(const config::Target& target);
 
+// Every module the guest loads, in order: vmtest's own (above), then the
+// backend's (for its devices, e.g. virtio_mmio), then the share's (for
+// its mounts); each once.
+std::vector<std::string> guest_modules_for(const config::Target& target,
+                                           const sdk::BackendDescription& backend,
+                                           const sdk::ShareDescription& share);
+
 // The kernel command line for `target` (see config/kernel_command_line.hpp).
 std::string kernel_command_line(const config::Target& target, bool verbose);
 

@@ -9,8 +9,7 @@
 
 namespace vmtest::run {
 
-KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::string>& wanted,
-                           const std::filesystem::path& cache_dir) {
+KernelSetup prepare_kernel(const config::Target& target, const std::filesystem::path& cache_dir) {
     const auto& kernel_path = *target.kernel;
     if (!std::filesystem::is_regular_file(kernel_path)) {
         throw std::runtime_error(
@@ -29,7 +28,14 @@ KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::
     if (setup.release.empty()) {
         setup.hints.push_back("could not read the kernel release from " + kernel_path.string() +
                               ", so no modules were loaded");
-        return setup;
+    }
+    return setup;
+}
+
+void resolve_guest_modules(KernelSetup& setup, const config::Target& target,
+                           const std::vector<std::string>& wanted) {
+    if (setup.release.empty()) {
+        return;  // prepare_kernel left the hint
     }
     // The modules that came with the kernel (its package or tree, or the
     // target's `modules`) come first: the host's are another kernel's.
@@ -53,7 +59,6 @@ KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::
         setup.hints.push_back("kernel " + setup.release + " has no modules in " + searched +
                               "; it needs " + needed + " built in, or its modules installed");
     }
-    return setup;
 }
 
 void write_initramfs(const KernelSetup& kernel, boot::InitConfig init,

@@ -17,13 +17,17 @@ struct KernelSetup {
     std::vector<std::string> hints;     // said by init if mounting the root fails
 };
 
-// Reads the kernel's release from the image, prefers its extracted PVH
-// vmlinux (cached; boots without the slow in-guest decompression), and
-// finds `wanted` modules with their dependencies in the target's `modules`
-// directory (set by kernel_source for packages, trees and `modules`), else
-// its rootfs's or the host's /lib/modules/<release>.
-KernelSetup prepare_kernel(const config::Target& target, const std::vector<std::string>& wanted,
-                           const std::filesystem::path& cache_dir);
+// Reads the kernel's release from the image and prefers its extracted PVH
+// vmlinux (cached; boots without the slow in-guest decompression). The
+// modules come later (resolve_guest_modules): which ones depends on the
+// backend, and choosing it may need the kernel.
+KernelSetup prepare_kernel(const config::Target& target, const std::filesystem::path& cache_dir);
+
+// Finds `wanted` modules of `kernel` with their dependencies in the
+// target's `modules` directory (set by kernel_source for packages, trees and
+// `modules`), else its rootfs's or the host's /lib/modules/<release>.
+void resolve_guest_modules(KernelSetup& kernel, const config::Target& target,
+                           const std::vector<std::string>& wanted);
 
 // Writes the initramfs for `init` (whose module list is filled in here) to
 // `output`; the part that only depends on init and modules is cached.

@@ -108,18 +108,20 @@ class TargetRun {
         m_command = command_for(m_target, m_env.environment);
         m_runner->check_command(m_command);
 
-        auto wanted = base_guest_modules(m_target);
-        wanted.insert(wanted.end(), share.guest_modules.begin(), share.guest_modules.end());
-        const KernelSetup kernel = prepare_kernel(m_target, wanted, m_env.cache_dir);
-
+        KernelSetup kernel = prepare_kernel(m_target, m_env.cache_dir);
         const auto prepared = m_share->prepare(exports);
+        // The spec is complete before the initramfs is written: choosing
+        // the backend may probe with the kernel, and the backend says which
+        // modules the guest needs for its devices.
+        const auto initrd = m_dir->path() / "initramfs.cpio";
+        const sdk::VmSpec spec = vm_spec(kernel, initrd, prepared.attachments, runner.channels);
+        const auto backend = choose_backend(spec);
+        resolve_guest_modules(kernel, m_target, guest_modules_for(m_target, backend, share));
+
         const auto init =
             init_config_for(m_target, prepared.mounts, runner, kernel.hints, m_env.debug);
-        const auto initrd = m_dir->path() / "initramfs.cpio";
         write_initramfs(kernel, init, m_env.cache_dir, initrd);
-
-        sdk::VmSpec spec = vm_spec(kernel, initrd, prepared.attachments, runner.channels);
-        boot(spec);
+        boot(spec, backend);
         connect();
         run_command();
         power_off();
@@ -156,10 +158,12 @@ class TargetRun {
         return spec;
     }
 
-    void boot(const sdk::VmSpec& spec) {
+    // Picks the backend that runs `spec` and checks it can attach the
+    // share's attachments; returns what it says of itself.
+    sdk::BackendDescription choose_backend(const sdk::VmSpec& spec) {
         const std::string backend_name = m_env.backends.choose(m_target.backend, spec);
         m_backend = std::make_unique<BackendPlugin>(instance(VMTEST_KIND_BACKEND, backend_name));
-        const auto description = m_backend->describe();
+        auto description = m_backend->describe();
         for (const auto& attachment : spec.attachments) {
             const auto& types = description.attachments;
             if (std::find(types.begin(), types.end(), attachment.type) == types.end()) {
@@ -168,6 +172,10 @@ class TargetRun {
                                          " needs it)");
             }
         }
+        return description;
+    }
+
+    void boot(const sdk::VmSpec& spec, const sdk::BackendDescription& description) {
         const auto boot_timeout =
             m_target.boot_timeout.value_or(std::chrono::seconds(description.boot_timeout_s));
         if (util::cancellation_requested()) {

@@ -33,7 +33,10 @@ QemuBackend::~QemuBackend() {
 sdk::BackendDescription QemuBackend::describe() {
     // Software emulation boots a kernel many times slower than KVM, and a
     // debug kernel takes a minute even under KVM.
-    return {supported_attachments(), m_accelerator == Accelerator::kvm ? 120 : 600};
+    sdk::BackendDescription description;
+    description.attachments = supported_attachments();
+    description.boot_timeout_s = m_accelerator == Accelerator::kvm ? 120 : 600;
+    return description;
 }
 
 void QemuBackend::probe(const sdk::VmSpec& spec) {

@@ -51,6 +51,25 @@ TEST(GuestPlan, RootWritableExportsTheRootWritableAndNeedsNoOverlay) {
     EXPECT_THAT(base_guest_modules(t), ElementsAre("virtio_pci", "virtio_console", "overlay"));
 }
 
+TEST(GuestPlan, GuestModulesAreVmtestsThenTheBackendsThenTheSharesEachOnce) {
+    sdk::BackendDescription backend;
+    backend.guest_modules = {"virtio_mmio", "virtio_console"};
+    const sdk::ShareDescription share{"9p", {"9pnet_virtio", "9p", "virtio_mmio"}};
+    EXPECT_THAT(guest_modules_for(target(), backend, share),
+                ElementsAre("virtio_pci", "virtio_console", "overlay", "virtio_mmio",
+                            "9pnet_virtio", "9p"));
+}
+
+TEST(GuestPlan, ABackendDescribeWithoutGuestModulesNeedsNone) {
+    // What a backend built against ABI 1.0 or 1.1 replies.
+    const auto backend = nlohmann::json::parse(R"({"attachments": ["9p"], "boot_timeout_s": 60})")
+                             .get<sdk::BackendDescription>();
+    EXPECT_TRUE(backend.guest_modules.empty());
+    const sdk::ShareDescription share{"9p", {"9p"}};
+    EXPECT_THAT(guest_modules_for(target(), backend, share),
+                ElementsAre("virtio_pci", "virtio_console", "overlay", "9p"));
+}
+
 TEST(GuestPlan, InitMountsProjectAtMntVmtestAndAtItsHostPath) {
     const auto t = target();
     sdk::RunnerDescription runner{{"org.qemu.guest_agent.0"}, {{"/usr/sbin/qemu-ga"}, {"-m"}}};

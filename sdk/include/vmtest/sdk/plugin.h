@@ -122,7 +122,9 @@ typedef struct vmtest_instance vmtest_instance;
  */
 typedef struct vmtest_backend_ops {
     uint32_t struct_size;
-    /* Static facts: {"attachments": ["9p", ...], "boot_timeout_s": N}. */
+    /* Static facts: {"attachments": ["9p", ...], "boot_timeout_s": N}.
+     * Since 1.2 also "guest_modules": ["virtio_mmio", ...], the kernel
+     * modules the guest needs for this backend's devices (absent: none). */
     vmtest_status (*describe)(vmtest_instance* self, vmtest_reply* reply);
     /* Can this backend run `vm_spec` on this host? VMTEST_UNSUPPORTED with a
      * reason when not. Must return within seconds and never hang. */

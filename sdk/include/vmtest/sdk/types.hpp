@@ -108,7 +108,13 @@ struct VmSpec {
 struct BackendDescription {
     std::vector<std::string> attachments;  // attachment types it can attach
     int boot_timeout_s = 120;              // how long a normal boot may take on it
-    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(BackendDescription, attachments, boot_timeout_s)
+    // Since ABI 1.2: kernel modules the guest needs to see this backend's
+    // devices (e.g. "virtio_mmio" for a machine without PCI), in load order.
+    // vmtest loads them, with their dependencies, besides its own and the
+    // share's. Absent: none.
+    std::vector<std::string> guest_modules;
+    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(BackendDescription, attachments, boot_timeout_s,
+                                                guest_modules)
 };
 
 // Backend reply to `wait` once the VM has exited. Since ABI 1.0.
