@@ -22,6 +22,7 @@
 #include "plugin_host/plugin_registry.hpp"
 #include "reporter_setup.hpp"
 #include "run/leftover_sweep.hpp"
+#include "run/plugin_options.hpp"
 #include "run/session.hpp"
 #include "util/cancellation.hpp"
 #include "util/descendants.hpp"
@@ -100,6 +101,7 @@ std::vector<config::Target> shard_of(std::vector<config::Target> targets,
 // points at the vmtest.toml line or the flag that named the plugin.
 void check_plugins(const std::vector<config::Target>& targets,
                    const plugin_host::PluginRegistry& registry) {
+    run::PluginCatalog catalog(registry);
     for (const auto& target : targets) {
         struct NamedPlugin {
             uint32_t kind;
@@ -120,6 +122,12 @@ void check_plugins(const std::vector<config::Target>& targets,
                 config::fail_at_origin(target, field, e.what());
                 throw UsageProblem(config::origin_label(target, field) + ": " + e.what());
             }
+        }
+        // The options given to its plugins, against what they declare.
+        if (auto problem = run::find_option_problem(target, catalog)) {
+            config::fail_at_origin(target, problem->field, problem->message);
+            throw UsageProblem(config::origin_label(target, problem->field) + ": " +
+                               problem->message);
         }
     }
 }

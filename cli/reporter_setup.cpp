@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "config/default_plugins.hpp"
 #include "plugin_host/typed_plugins.hpp"
 
 namespace vmtest::cli {
@@ -35,7 +36,7 @@ void add_reporters(run::EventBus& events, const plugin_host::PluginRegistry& reg
                    const std::vector<config::ReporterSpec>& requested) {
     int to_stdout = 0;
     for (const auto& spec : requested) {
-        to_stdout += spec.name != "console" && !spec.output;
+        to_stdout += spec.name != config::k_console_reporter && !spec.output;
     }
     // Two documents on one stream would make both unreadable.
     if (to_stdout > 1) {
@@ -45,9 +46,10 @@ void add_reporters(run::EventBus& events, const plugin_host::PluginRegistry& reg
     const bool stdout_taken = to_stdout > 0;
     // The console comes first so a person sees progress before any report
     // is written.
-    events.add(make(registry, "console", console_config(stdout_taken ? STDERR_FILENO : STDOUT_FILENO)));
+    events.add(make(registry, config::k_console_reporter,
+                    console_config(stdout_taken ? STDERR_FILENO : STDOUT_FILENO)));
     for (const auto& spec : requested) {
-        if (spec.name == "console") {
+        if (spec.name == config::k_console_reporter) {
             continue;  // always there
         }
         nlohmann::json config = nlohmann::json::object();

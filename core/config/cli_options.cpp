@@ -61,6 +61,9 @@ po::options_description our_options() {
          "Fail a command still running after SECONDS (default: 600)")
         ("reporter", po::value<std::vector<std::string>>()->value_name("NAME[=PATH]"),
          "Report results with reporter NAME, to PATH if given; repeatable")
+        ("plugin-option", po::value<std::vector<std::string>>()->value_name("KIND.NAME=VALUE"),
+         "Give the backend, share or runner plugin option NAME (VALUE is read as TOML: 5, "
+         "true, \"text\", [\"a\"]; else as a string); repeatable")
         ("plugin-path", po::value<std::vector<std::string>>()->value_name("DIR"),
          "Also look for plugins in DIR; repeatable")
         ("list-plugins", po::bool_switch(), "List the plugins found and exit")
@@ -103,9 +106,10 @@ constexpr std::string_view k_help_header =
 constexpr std::string_view k_help_footer =
     "\n"
     "--kargs, --kvm-cpu-args, --rootfs, --modules, --arch, --qemu-command, --backend,\n"
-    "--share, --runner and --timeout set the one-liner target's fields, and in config mode\n"
-    "override those fields of every selected target (--kargs and --modules only\n"
-    "for kernel targets). Relative paths are relative to the current directory.\n";
+    "--share, --runner, --timeout and --plugin-option set the one-liner target's fields,\n"
+    "and in config mode override those fields of every selected target (--kargs and\n"
+    "--modules only for kernel targets). Relative paths are relative to the current\n"
+    "directory.\n";
 
 std::optional<std::string> optional_string(const po::variables_map& values, const char* name) {
     if (values.count(name) == 0) {
@@ -254,6 +258,9 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
             throw UsageError("--reporter: expected NAME or NAME=PATH, got '" + text + "'");
         }
         options.reporters.push_back(std::move(*spec));
+    }
+    for (const std::string& text : string_list(values, "plugin-option")) {
+        options.plugin_options.push_back(parse_plugin_option_flag(text));
     }
     for (const std::string& dir : string_list(values, "plugin-path")) {
         require_non_empty(dir, "--plugin-path", "a directory");

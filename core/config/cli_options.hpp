@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/plugin_option_values.hpp"
 #include "config/target.hpp"
 #include "config/target_shard.hpp"
 #include "config/usage_error.hpp"
@@ -35,6 +36,7 @@ struct CliOptions {
     std::optional<std::chrono::seconds> timeout;
     std::vector<ReporterSpec> reporters;               // --reporter, in order given; paths as given
     std::vector<std::filesystem::path> plugin_paths;   // --plugin-path, in order given
+    std::vector<PluginOptionFlag> plugin_options;      // --plugin-option, in order given
     bool list_plugins = false;
     std::optional<Shard> shard;                        // --shard K/N
     bool list_targets = false;                         // --list

@@ -16,6 +16,7 @@
 #include "config/kernel_command_line.hpp"
 #include "config/kernel_location.hpp"
 #include "config/memory_size.hpp"
+#include "config/plugin_option_values.hpp"
 #include "config/qemu_argument_policy.hpp"
 #include "config/reporter_spec.hpp"
 #include "config/toml_nesting_check.hpp"
@@ -28,11 +29,11 @@ namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 2> k_document_fields = {"target", "reporters"};
 
-constexpr std::array<std::string_view, 20> k_target_fields = {
+constexpr std::array<std::string_view, 23> k_target_fields = {
     "name",    "kernel",  "image",   "uefi",         "kernel_args",  "rootfs",
     "arch",    "command", "vm",      "qemu_command", "kvm_cpu_args", "backend",
     "share",   "runner",  "timeout", "boot_timeout", "root_writable", "modules",
-    "kernel_sha256", "modules_sha256"};
+    "kernel_sha256", "modules_sha256", "backend_options", "share_options", "runner_options"};
 
 constexpr std::array<std::string_view, 5> k_vm_fields = {"num_cpus", "memory", "mounts", "bios",
                                                          "extra_args"};
@@ -192,6 +193,43 @@ VmSettings read_vm(const TomlTableReader& target_reader, const fs::path& base_di
     return vm;
 }
 
+// [target.<kind>_options]: values go to the plugin as they are; which names
+// and types it takes is checked once plugins are loaded, so each value's
+// place is kept for that error.
+void read_plugin_options(const TomlTableReader& target_reader, const std::string& kind,
+                         const std::string& file, const ErrorScope& scope, Target& target) {
+    const std::string key = kind + "_options";
+    const toml::table* table = target_reader.read_table(key);
+    if (table == nullptr) {
+        return;
+    }
+    const TomlTableReader reader(*table, key, scope);
+    nlohmann::json options = nlohmann::json::object();
+    for (auto&& [name_key, node] : *table) {
+        const std::string name(name_key.str());
+        auto value = toml_value_to_json(node);
+        if (!value) {
+            reader.fail_type(name, "a string, number, boolean or array of them");
+        }
+        auto refused = kind == "backend" ? refused_backend_option(name, *value) : std::nullopt;
+        if (refused) {
+            reader.fail(name, "field '" + reader.field_name(name) + "': " + *refused);
+        }
+        options[name] = std::move(*value);
+        target.origins[reader.field_name(name)] = FieldOrigin{file, reader.key_position(name), ""};
+    }
+    // The upstream field and the option it stands for would disagree.
+    if (kind == "backend") {
+        for (const char* alias : {"qemu_command", "kvm_cpu_args"}) {
+            if (options.contains(alias) && target_reader.find(alias) != nullptr) {
+                reader.fail(alias, "field '" + reader.field_name(alias) + "' and field '" +
+                                       alias + "' set the same option; keep one");
+            }
+        }
+    }
+    target.plugin_options[kind] = std::move(options);
+}
+
 // The keys that must agree with each other once each one is well-formed.
 void check_boot_source(const TomlTableReader& reader, const Target& target) {
     const bool has_kernel = reader.find("kernel") != nullptr;
@@ -274,11 +312,22 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     target.backend = read_plugin_name(reader, "backend", file, target).value_or(target.backend);
     target.share = read_plugin_name(reader, "share", file, target).value_or(target.share);
     target.runner = read_plugin_name(reader, "runner", file, target).value_or(target.runner);
+    for (const char* kind : k_option_kinds) {
+        read_plugin_options(reader, kind, file, scope, target);
+    }
     target.timeout = read_seconds(reader, "timeout").value_or(target.timeout);
     target.boot_timeout = read_seconds(reader, "boot_timeout");
     target.root_writable = reader.read_bool("root_writable").value_or(false);
 
     target.vm = read_vm(reader, base_dir, scope);
+    const auto backend_options = target.plugin_options.find("backend");
+    if (backend_options != target.plugin_options.end() &&
+        backend_options->second.contains("extra_args") && !target.vm.extra_args.empty()) {
+        const TomlTableReader options_reader(*reader.read_table("backend_options"),
+                                             "backend_options", scope);
+        options_reader.fail("extra_args", "field 'backend_options.extra_args' and field "
+                                          "'vm.extra_args' set the same option; keep one");
+    }
     if (target.vm.bios && !target.uefi) {
         const TomlTableReader vm_reader(*reader.read_table("vm"), "vm", scope);
         vm_reader.fail("bios", "field 'vm.bios' requires 'uefi = true'");

@@ -16,8 +16,8 @@
 //   rootfs = "/"                  # guest root for kernel targets; default: host's /
 //   arch = "x86_64"               # the only one supported so far
 //   command = '''./run.sh'''      # required; run by `bash -c` in /mnt/vmtest
-//   qemu_command = "qemu-system-x86_64"
-//   kvm_cpu_args = "host"
+//   qemu_command = "qemu-system-x86_64"  # aliases of the QEMU backends' options
+//   kvm_cpu_args = "host"                 # (also vm.extra_args)
 //   backend = "auto"              # ours: plugin names
 //   share = "9p"
 //   runner = "qga"
@@ -31,6 +31,9 @@
 //   extra_args = ["-device", "virtio-rng-pci"]  # not qemu_argument_policy.cpp's list
 //   [target.vm.mounts]            # guest paths as guest_mount_path.hpp allows
 //   "/mnt/data" = { host_path = "data", writable = true }
+//   [target.share_options]        # ours: options for the share plugin (also
+//   msize = 65536                 # backend_options, runner_options); names and
+//                                 # types are checked against the plugins later
 //
 // Relative paths (kernel, modules, image, rootfs, bios, host_path, reporter outputs)
 // are relative to the file's directory, which is also shared read-write at

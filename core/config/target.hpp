@@ -11,7 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "config/config_error.hpp"
+#include "config/default_plugins.hpp"
 
 namespace vmtest::config {
 
@@ -79,15 +82,23 @@ struct Target {
     VmSettings vm;
     std::optional<std::string> qemu_command;  // emulator binary override
     std::optional<std::string> kvm_cpu_args;  // -cpu argument under KVM
-    std::string backend = "auto";       // plugin names
-    std::string share = "9p";
-    std::string runner = "qga";
+    std::string backend = k_default_backend;  // plugin names
+    std::string share = k_default_share;
+    std::string runner = k_default_runner;
     std::chrono::seconds timeout{600};  // for the command, boot excluded
     std::optional<std::chrono::seconds> boot_timeout;  // none: the backend's own estimate
     bool root_writable = false;         // host root is read-only to the guest unless set
     std::filesystem::path base_dir;     // vmtest.toml's dir, or cwd in one-liner mode: shared rw at /mnt/vmtest
     std::optional<std::filesystem::path> workdir;  // guest cwd: one-liner = host cwd; config = /mnt/vmtest
-    // Of "backend", "share" and "runner", those set in a file or by a flag.
+    // Options for the target's plugins, by kind ("backend", "share",
+    // "runner"): a JSON object of option name -> value each, from
+    // [target.<kind>_options] and --plugin-option <kind>.NAME=VALUE. They
+    // are checked against what the plugins declare before anything boots
+    // (run/plugin_options.hpp). qemu_command, kvm_cpu_args and
+    // vm.extra_args above are aliases of the QEMU backends' options.
+    std::map<std::string, nlohmann::json> plugin_options;
+    // Of "backend", "share" and "runner", those set in a file or by a flag;
+    // also "<kind>_options.<name>" for each plugin option.
     std::map<std::string, FieldOrigin> origins;
 
     bool is_image() const;

@@ -47,8 +47,17 @@ void apply_overrides(Target& target, const CliOptions& options, const fs::path& 
         // A pin names the content of the URL it was written for.
         target.modules_sha256.reset();
     }
+    // A flag beats the file: an alias flag replaces the option it stands for.
+    auto drop_backend_option = [&target](const std::string& name) {
+        if (const auto found = target.plugin_options.find("backend");
+            found != target.plugin_options.end()) {
+            found->second.erase(name);
+        }
+        target.origins.erase("backend_options." + name);
+    };
     if (options.kvm_cpu_args) {
         target.kvm_cpu_args = *options.kvm_cpu_args;
+        drop_backend_option("kvm_cpu_args");
     }
     if (options.rootfs) {
         target.rootfs = resolve(cwd, *options.rootfs);
@@ -58,6 +67,12 @@ void apply_overrides(Target& target, const CliOptions& options, const fs::path& 
     }
     if (options.qemu_command) {
         target.qemu_command = *options.qemu_command;
+        drop_backend_option("qemu_command");
+    }
+    for (const auto& option : options.plugin_options) {
+        target.plugin_options[option.kind][option.name] = option.value;
+        target.origins[option.kind + "_options." + option.name] =
+            FieldOrigin{"", std::nullopt, "--plugin-option " + option.kind + "." + option.name};
     }
     if (options.backend) {
         target.backend = *options.backend;

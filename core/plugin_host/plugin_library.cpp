@@ -6,6 +6,8 @@
 #include <boost/dll/library_info.hpp>
 #include <dlfcn.h>
 
+#include "plugin_host/ops_entry.hpp"
+
 namespace vmtest::plugin_host {
 
 namespace {
@@ -20,6 +22,66 @@ bool exports_entry_symbol(const std::filesystem::path& file) {
     boost::dll::library_info info(boost::dll::fs::path(file.string()), false);
     const auto symbols = info.symbols();
     return std::find(symbols.begin(), symbols.end(), VMTEST_PLUGIN_ENTRY_SYMBOL) != symbols.end();
+}
+
+// Each required entry of `ops` (plugin.h says which), by name.
+template <typename Ops, typename Function> struct Required {
+    const char* name;
+    Function Ops::*member;
+};
+
+template <typename Ops, typename... Functions>
+void require_entries(const std::string& where, const char* kind, const Ops& ops,
+                     Required<Ops, Functions>... required) {
+    auto check = [&](const char* name, bool present) {
+        if (!present) {
+            throw PluginLoadError(where + kind + " table lacks its required entry '" + name +
+                                  "' (NULL or beyond its struct_size)");
+        }
+    };
+    (check(required.name, entry(ops, required.member) != nullptr), ...);
+}
+
+template <typename Ops, typename Function>
+Required<Ops, Function> required(const char* name, Function Ops::*member) {
+    return {name, member};
+}
+
+// A plugin that leaves a required entry NULL is refused here, once, rather
+// than failing whenever that entry is first called.
+void validate_ops(const std::string& where, const vmtest_plugin_descriptor* d) {
+    if (*static_cast<const uint32_t*>(d->ops) < sizeof(uint32_t)) {
+        throw PluginLoadError(where + "ops table is too small");
+    }
+    switch (d->kind) {
+    case VMTEST_KIND_BACKEND: {
+        const auto& ops = *static_cast<const vmtest_backend_ops*>(d->ops);
+        using O = vmtest_backend_ops;
+        require_entries(where, "backend", ops, required("describe", &O::describe),
+                        required("start", &O::start), required("wait", &O::wait),
+                        required("stop", &O::stop));
+        break;
+    }
+    case VMTEST_KIND_SHARE: {
+        const auto& ops = *static_cast<const vmtest_share_ops*>(d->ops);
+        using O = vmtest_share_ops;
+        require_entries(where, "share", ops, required("describe", &O::describe),
+                        required("prepare", &O::prepare), required("release", &O::release));
+        break;
+    }
+    case VMTEST_KIND_RUNNER: {
+        const auto& ops = *static_cast<const vmtest_runner_ops*>(d->ops);
+        using O = vmtest_runner_ops;
+        require_entries(where, "runner", ops, required("describe", &O::describe),
+                        required("connect", &O::connect), required("run", &O::run));
+        break;
+    }
+    case VMTEST_KIND_REPORTER: {
+        const auto& ops = *static_cast<const vmtest_reporter_ops*>(d->ops);
+        require_entries(where, "reporter", ops, required("event", &vmtest_reporter_ops::event));
+        break;
+    }
+    }
 }
 
 void validate(const std::filesystem::path& file, const vmtest_plugin_descriptor* d) {
@@ -48,6 +110,7 @@ void validate(const std::filesystem::path& file, const vmtest_plugin_descriptor*
     if (!d->create || !d->destroy || !d->ops) {
         throw PluginLoadError(where + "descriptor lacks create, destroy or ops");
     }
+    validate_ops(where, d);
 }
 
 // Boost.DLL reports a failed load as a bare error code and clears

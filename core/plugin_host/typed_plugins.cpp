@@ -1,20 +1,9 @@
 #include "plugin_host/typed_plugins.hpp"
 
-#include <cstddef>
+#include "plugin_host/ops_entry.hpp"
 
 namespace vmtest::plugin_host {
 
-namespace {
-
-// A function of an ops table, or null when the plugin's table is older and
-// shorter than ours: tables only ever grow at the end.
-template <typename Ops, typename Function>
-Function entry(const Ops& ops, Function Ops::*member) {
-    const auto offset = reinterpret_cast<std::size_t>(&(static_cast<const Ops*>(nullptr)->*member));
-    return offset + sizeof(Function) <= ops.struct_size ? ops.*member : nullptr;
-}
-
-}  // namespace
 
 BackendPlugin::BackendPlugin(std::unique_ptr<PluginInstance> instance)
     : m_instance(std::move(instance)), m_ops(m_instance->ops<vmtest_backend_ops>()) {}
@@ -25,8 +14,12 @@ sdk::BackendDescription BackendPlugin::describe() {
 }
 
 std::optional<std::string> BackendPlugin::probe(const sdk::VmSpec& spec) {
+    const auto function = entry(m_ops, &vmtest_backend_ops::probe);
+    if (!function) {
+        return std::nullopt;  // NULL: no probe, usable wherever describe fits (plugin.h)
+    }
     const std::string text = m_instance->document_text(spec);
-    const auto outcome = m_instance->invoke(entry(m_ops, &vmtest_backend_ops::probe), text.c_str());
+    const auto outcome = m_instance->invoke(function, text.c_str());
     if (outcome.status == VMTEST_OK) {
         return std::nullopt;
     }
@@ -70,7 +63,7 @@ sdk::ShareDescription SharePlugin::describe() {
 std::optional<std::string> SharePlugin::probe(const std::vector<sdk::Export>& exports) {
     const auto function = entry(m_ops, &vmtest_share_ops::probe);
     if (!function) {
-        return std::nullopt;  // an older share: no way to ask, so assume it works
+        return std::nullopt;  // NULL: no probe, always usable (plugin.h)
     }
     const std::string text = m_instance->document_text(exports);
     const auto outcome = m_instance->invoke(function, text.c_str());
@@ -136,6 +129,10 @@ void ReporterPlugin::event(const nlohmann::json& event) {
     m_instance->call(entry(m_ops, &vmtest_reporter_ops::event), text.c_str());
 }
 
-void ReporterPlugin::finish() { m_instance->call(entry(m_ops, &vmtest_reporter_ops::finish)); }
+void ReporterPlugin::finish() {
+    if (const auto function = entry(m_ops, &vmtest_reporter_ops::finish)) {
+        m_instance->call(function);
+    }  // NULL: nothing to flush
+}
 
 }  // namespace vmtest::plugin_host

@@ -1,29 +1,51 @@
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 
 #include "plugin_host/plugin_registry.hpp"
+#include "run/plugin_catalog.hpp"
+#include "run/plugin_options.hpp"
 #include "vmtest/sdk/types.hpp"
 
 namespace vmtest::run {
 
-// Resolves a target's `backend` setting to a plugin name. "auto" means KVM
-// when it really works here, else TCG: it asks the qemu-kvm plugin's probe
-// (which boots the kernel briefly and caches its verdict on disk), warns
-// once when it falls back, and remembers the choice for the whole run.
+// Resolves a target's `backend` setting to a plugin name. "auto" takes,
+// among the backends whose describe fits the VM (arch, kernel formats,
+// attachments, the options the target gives), the first in descending
+// priority (ties by name) whose probe says it can run here: with vmtest's
+// own plugins, qemu-kvm when KVM really works (its probe boots the kernel
+// briefly and caches the verdict on disk), else qemu-tcg. It warns once for
+// each faster backend it passed over, and remembers each verdict for the run.
 class BackendSelector {
   public:
-    explicit BackendSelector(const plugin_host::PluginRegistry& registry) : m_registry(registry) {}
+    explicit BackendSelector(const plugin_host::PluginRegistry& registry)
+        : m_registry(registry), m_catalog(registry) {}
 
     // Throws std::runtime_error when the requested backend cannot run here.
-    std::string choose(const std::string& requested, const sdk::VmSpec& spec);
+    std::string choose(const std::string& requested, const sdk::VmSpec& spec,
+                       const PluginOptions& options = {});
+
+    // The create config of backend `name` for a target giving `options`.
+    nlohmann::json config_for(const std::string& name, const PluginOptions& options) {
+        return options.config_for(m_catalog.facts(VMTEST_KIND_BACKEND, name));
+    }
 
   private:
-    std::optional<std::string> probe(const std::string& name, const sdk::VmSpec& spec);
+    // Why a backend with `facts` cannot boot `spec` with `options`, or none.
+    static std::optional<std::string> misfit(const PluginFacts& facts, const sdk::VmSpec& spec,
+                                             const PluginOptions& options);
+    std::optional<std::string> probe(const PluginFacts& facts, const sdk::VmSpec& spec,
+                                     const PluginOptions& options);
 
     const plugin_host::PluginRegistry& m_registry;
-    std::optional<std::string> m_auto_choice;
+    PluginCatalog m_catalog;
+    // Probe verdicts of this run, by plugin and config.
+    std::map<std::pair<std::string, std::string>, std::optional<std::string>> m_verdicts;
+    std::set<std::string> m_warned;
 };
 
 }  // namespace vmtest::run

@@ -20,8 +20,14 @@ KernelSetup prepare_kernel(const config::Target& target, const std::filesystem::
     const auto image = boot::inspect(kernel_path);
     setup.release = image.release;
     setup.boot_kernel = kernel_path;
-    if (auto vmlinux = boot::extract_pvh_vmlinux(image, cache_dir)) {
-        setup.boot_kernel = *vmlinux;
+    setup.image = kernel_path;
+    // The VM spec's names (sdk/README.md), not the ones messages use.
+    setup.image_format = image.format == boot::KernelFormat::bzimage ? "bzImage"
+                         : image.format == boot::KernelFormat::elf   ? "elf"
+                                                                      : "unknown";
+    setup.pvh_elf = boot::extract_pvh_vmlinux(image, cache_dir);
+    if (setup.pvh_elf) {
+        setup.boot_kernel = *setup.pvh_elf;
     }
     spdlog::debug("kernel {}: release '{}', booting {}", kernel_path.string(), setup.release,
                   setup.boot_kernel.string());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,10 @@ namespace vmtest::run {
 
 // What booting a target's kernel takes, worked out on the host.
 struct KernelSetup {
-    std::filesystem::path boot_kernel;  // the image QEMU boots (maybe an extracted vmlinux)
+    std::filesystem::path boot_kernel;  // for 1.x backends: pvh_elf if any, else image
+    std::filesystem::path image;        // the kernel file as given
+    std::string image_format;           // "bzImage", "elf" or "unknown"
+    std::optional<std::filesystem::path> pvh_elf;  // an ELF with a PVH entry (maybe extracted)
     std::string release;                // read from the image itself
     std::vector<std::filesystem::path> modules;  // host files, in load order
     std::vector<std::string> hints;     // said by init if mounting the root fails

@@ -11,9 +11,6 @@ namespace vmtest::run {
 
 namespace {
 
-constexpr const char* k_virtiofs = "virtiofs";
-constexpr const char* k_9p = "9p";
-
 // Shown whatever the log level: which share serves the files decides how
 // fast they are, and "auto" hides it otherwise.
 void notice(const std::string& text) {
@@ -25,37 +22,46 @@ void notice(const std::string& text) {
 
 }  // namespace
 
-std::optional<std::string> ShareSelector::probe(const std::string& name,
-                                                const std::vector<sdk::Export>& exports) {
+std::optional<std::string> ShareSelector::probe(const PluginFacts& facts,
+                                                const std::vector<sdk::Export>& exports,
+                                                const PluginOptions& options) {
     plugin_host::SharePlugin share(std::make_unique<plugin_host::PluginInstance>(
-        m_registry.find(VMTEST_KIND_SHARE, name), nlohmann::json::object(),
+        m_registry.find(VMTEST_KIND_SHARE, facts.name), options.config_for(facts),
         plugin_host::HostCallbacks{[] { return util::cancellation_requested(); }, {}}));
     return share.probe(exports);
 }
 
 std::string ShareSelector::choose(const std::string& requested,
-                                  const std::vector<sdk::Export>& exports) {
+                                  const std::vector<sdk::Export>& exports,
+                                  const PluginOptions& options) {
     if (requested != "auto") {
-        if (auto failure = probe(requested, exports)) {
+        if (auto failure = probe(m_catalog.facts(VMTEST_KIND_SHARE, requested), exports, options)) {
             throw std::runtime_error("share " + requested + " cannot run here: " + *failure);
         }
         return requested;
     }
-    if (m_auto_choice) {
-        return *m_auto_choice;
+    const std::string key = options.given.dump();
+    if (const auto chosen = m_auto_choices.find(key); chosen != m_auto_choices.end()) {
+        return chosen->second;
     }
-    std::optional<std::string> virtiofs_failure = "no virtiofs plugin";
-    if (m_registry.has(VMTEST_KIND_SHARE, k_virtiofs)) {
-        virtiofs_failure = probe(k_virtiofs, exports);
+    std::string passed_over;
+    for (const auto& facts : m_catalog.by_priority(VMTEST_KIND_SHARE)) {
+        if (!options.taken_by(facts)) {
+            continue;
+        }
+        if (auto failure = probe(facts, exports, options)) {
+            passed_over += (passed_over.empty() ? "" : "; ") + facts.name +
+                           " is not usable here: " + *failure;
+            continue;
+        }
+        notice("share auto: using " + facts.name +
+               (passed_over.empty() ? "" : " (" + passed_over + ")"));
+        m_auto_choices[key] = facts.name;
+        return facts.name;
     }
-    if (!virtiofs_failure) {
-        m_auto_choice = k_virtiofs;
-        notice("share auto: using virtiofs");
-    } else {
-        m_auto_choice = k_9p;
-        notice("share auto: using 9p (virtiofs is not usable here: " + *virtiofs_failure + ")");
-    }
-    return *m_auto_choice;
+    throw std::runtime_error("no share can run here" +
+                             (passed_over.empty() ? std::string(" (none takes the options given)")
+                                                  : ": " + passed_over));
 }
 
 }  // namespace vmtest::run

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "config/memory_size.hpp"
 #include "vmtest/plugin-support/unix_socket.hpp"
 #include "run/boot_log_name.hpp"
 #include "run/guest_boot_phases.hpp"
@@ -12,6 +13,7 @@
 #include "run/kernel_setup.hpp"
 #include "run/leftover_sweep.hpp"
 #include "run/phase_timer.hpp"
+#include "run/plugin_options.hpp"
 #include "run/vm_watch.hpp"
 #include "util/cancellation.hpp"
 #include "util/file_kind.hpp"
@@ -96,11 +98,16 @@ class TargetRun {
         m_console_log = m_dir->path() / "console.log";
 
         const auto exports = exports_for(m_target);
-        m_share_name = m_env.shares.choose(m_target.share, exports);
+        const auto share_options = plugin_options_of(m_target, VMTEST_KIND_SHARE);
+        m_share_name = m_env.shares.choose(m_target.share, exports, share_options);
         // Shares keep their sockets and helpers' logs in the run's directory.
-        m_share = std::make_unique<SharePlugin>(instance(
-            VMTEST_KIND_SHARE, m_share_name, {{"runtime_dir", m_dir->path().string()}}));
-        m_runner = std::make_unique<RunnerPlugin>(instance(VMTEST_KIND_RUNNER, m_target.runner));
+        auto share_config = share_options.given;
+        share_config["runtime_dir"] = m_dir->path().string();
+        m_share =
+            std::make_unique<SharePlugin>(instance(VMTEST_KIND_SHARE, m_share_name, share_config));
+        m_runner = std::make_unique<RunnerPlugin>(instance(
+            VMTEST_KIND_RUNNER, m_target.runner,
+            plugin_options_of(m_target, VMTEST_KIND_RUNNER).given));
         const auto share = m_share->describe();
         const auto runner = m_runner->describe();
         require_guest_agent(runner.guest_agent);
@@ -133,10 +140,14 @@ class TargetRun {
         sdk::VmSpec spec;
         spec.arch = m_target.arch;
         spec.kernel = kernel.boot_kernel.string();
+        spec.kernel_image = kernel.image.string();
+        spec.kernel_image_format = kernel.image_format;
+        spec.kernel_elf = kernel.pvh_elf ? kernel.pvh_elf->string() : "";
         spec.initrd = initrd.string();
         spec.cmdline = kernel_command_line(m_target, m_env.debug);
         spec.cpus = m_target.vm.num_cpus;
         spec.memory = m_target.vm.memory;
+        spec.memory_bytes = config::memory_size_bytes(m_target.vm.memory).value_or(0);
         spec.bios = m_target.vm.bios ? m_target.vm.bios->string() : "";
         spec.attachments = attachments;
         // Short socket names: a unix socket path must fit in 108 bytes.
@@ -161,8 +172,10 @@ class TargetRun {
     // Picks the backend that runs `spec` and checks it can attach the
     // share's attachments; returns what it says of itself.
     sdk::BackendDescription choose_backend(const sdk::VmSpec& spec) {
-        const std::string backend_name = m_env.backends.choose(m_target.backend, spec);
-        m_backend = std::make_unique<BackendPlugin>(instance(VMTEST_KIND_BACKEND, backend_name));
+        const auto options = plugin_options_of(m_target, VMTEST_KIND_BACKEND);
+        const std::string backend_name = m_env.backends.choose(m_target.backend, spec, options);
+        m_backend = std::make_unique<BackendPlugin>(instance(
+            VMTEST_KIND_BACKEND, backend_name, m_env.backends.config_for(backend_name, options)));
         auto description = m_backend->describe();
         for (const auto& attachment : spec.attachments) {
             const auto& types = description.attachments;

@@ -38,11 +38,10 @@ std::optional<std::string> check_device() {
 }
 
 // Everything the verdict depends on; a change to any of it re-probes.
-nlohmann::json verdict_key(const sdk::VmSpec& spec) {
+nlohmann::json verdict_key(const sdk::VmSpec& spec, const QemuOptions& options) {
     utsname host{};
     uname(&host);
-    const std::string program =
-        spec.qemu_command.empty() ? default_qemu_binary(spec.arch) : spec.qemu_command;
+    const std::string program = qemu_binary(spec, options);
     const std::string binary = util::find_program(program).value_or(program).string();
     struct stat info {};
     stat(binary.c_str(), &info);
@@ -52,7 +51,7 @@ nlohmann::json verdict_key(const sdk::VmSpec& spec) {
             {"qemu", sdk::to_utf8(binary)},
             {"qemu_size", info.st_size},
             {"qemu_mtime", info.st_mtime},
-            {"kvm_cpu_args", sdk::to_utf8(spec.kvm_cpu_args)}};
+            {"kvm_cpu_args", sdk::to_utf8(options.kvm_cpu_args)}};
 }
 
 std::filesystem::path verdict_file(const sdk::VmSpec& spec) {
@@ -93,19 +92,20 @@ void store_verdict(const sdk::VmSpec& spec, const nlohmann::json& key,
 }
 
 std::optional<std::string> boot_probe(const sdk::Host& host, const sdk::VmSpec& spec,
+                                      const QemuOptions& options,
                                       std::chrono::milliseconds deadline) {
     const std::filesystem::path dir = spec.runtime_dir;
     sdk::VmSpec probe;
     probe.arch = spec.arch;
-    probe.kernel = spec.kernel;
-    probe.qemu_command = spec.qemu_command;
-    probe.kvm_cpu_args = spec.kvm_cpu_args;
+    probe.kernel = kernel_to_boot(spec);
     probe.cpus = 1;
     probe.memory = "256M";
     probe.console_log = (dir / "kvm-probe.console").string();
     // No root: the kernel panics right after booting and QEMU exits.
     probe.cmdline = "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 rdinit=/vmtest-no-init";
-    auto argv = qemu_command_line(probe, Accelerator::kvm, {dir / "kvm-probe.qmp"});
+    // Not the user's extra_args: the probe only asks whether KVM runs guest code.
+    auto argv = qemu_command_line(probe, Accelerator::kvm, {dir / "kvm-probe.qmp"},
+                                  {options.qemu_command, options.kvm_cpu_args, {}});
     const auto stderr_file = dir / "kvm-probe.stderr";
     util::ChildProcess qemu({argv, std::nullopt, stderr_file});
 
@@ -139,11 +139,12 @@ std::optional<std::string> boot_probe(const sdk::Host& host, const sdk::VmSpec& 
 }  // namespace
 
 std::optional<std::string> probe_kvm(const sdk::Host& host, const sdk::VmSpec& spec,
+                                     const QemuOptions& options,
                                      std::chrono::milliseconds deadline) {
     if (auto failure = check_device()) {
         return failure;
     }
-    const auto key = verdict_key(spec);
+    const auto key = verdict_key(spec, options);
     if (auto stored = cached_verdict(spec, key)) {
         host.debug("KVM verdict from cache: " + stored->dump());
         if (stored->value("usable", false)) {
@@ -153,7 +154,7 @@ std::optional<std::string> probe_kvm(const sdk::Host& host, const sdk::VmSpec& s
                verdict_file(spec).string() + " to probe again)";
     }
     const auto started = std::chrono::steady_clock::now();
-    auto failure = boot_probe(host, spec, deadline);
+    auto failure = boot_probe(host, spec, options, deadline);
     host.debug("KVM probe took " +
                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::steady_clock::now() - started)

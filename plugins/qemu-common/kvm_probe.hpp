@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "qemu_command_line.hpp"
 #include "vmtest/sdk/plugin.hpp"
 
 namespace vmtest::qemu {
@@ -19,6 +20,7 @@ namespace vmtest::qemu {
 //
 // Returns nullopt when KVM works, else the reason it does not.
 std::optional<std::string> probe_kvm(const sdk::Host& host, const sdk::VmSpec& spec,
+                                     const QemuOptions& options,
                                      std::chrono::milliseconds deadline);
 
 }  // namespace vmtest::qemu

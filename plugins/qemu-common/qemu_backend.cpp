@@ -22,7 +22,14 @@ std::string trimmed(std::string text) {
 
 QemuBackend::QemuBackend(sdk::Host host, const nlohmann::json& config, Accelerator accelerator)
     : m_host(host), m_accelerator(accelerator),
-      m_probe_timeout(config.value("probe_timeout_ms", 5000)) {}
+      m_probe_timeout(config.value("probe_timeout_ms", 5000)),
+      m_options{config.value("qemu_command", ""), config.value("kvm_cpu_args", ""),
+                config.value("extra_args", std::vector<std::string>{})} {
+    if (m_probe_timeout.count() <= 0) {
+        throw sdk::Error("option probe_timeout_ms must be positive, got " +
+                         std::to_string(m_probe_timeout.count()));
+    }
+}
 
 QemuBackend::~QemuBackend() {
     if (m_qemu) {
@@ -31,22 +38,34 @@ QemuBackend::~QemuBackend() {
 }
 
 sdk::BackendDescription QemuBackend::describe() {
-    // Software emulation boots a kernel many times slower than KVM, and a
-    // debug kernel takes a minute even under KVM.
     sdk::BackendDescription description;
     description.attachments = supported_attachments();
+    // Software emulation boots a kernel many times slower than KVM, and a
+    // debug kernel takes a minute even under KVM.
     description.boot_timeout_s = m_accelerator == Accelerator::kvm ? 120 : 600;
+    // "auto": KVM when its probe proves it works, else TCG; both above a
+    // third-party backend that declares no priority.
+    description.priority = m_accelerator == Accelerator::kvm ? 200 : 100;
+    description.arches = {"x86_64"};
+    description.kernel_formats = {"elf", "bzImage"};
+    description.options = {
+        {"probe_timeout_ms",
+         {"integer", "how long KVM's probe waits for the kernel's first line (default 5000)"}},
+        {"qemu_command", {"string", "emulator to run (default qemu-system-<arch>)"}},
+        {"kvm_cpu_args",
+         {"string", "-cpu value under KVM, or whole QEMU options (default \"host\")"}},
+        {"extra_args", {"string_array", "arguments appended to QEMU's"}},
+    };
     return description;
 }
 
 void QemuBackend::probe(const sdk::VmSpec& spec) {
-    const std::string binary =
-        spec.qemu_command.empty() ? default_qemu_binary(spec.arch) : spec.qemu_command;
+    const std::string binary = qemu_binary(spec, m_options);
     if (!util::find_program(binary)) {
         throw sdk::unsupported(binary + " not found (install qemu-system-x86)");
     }
     if (m_accelerator == Accelerator::kvm) {
-        if (auto failure = probe_kvm(m_host, spec, m_probe_timeout)) {
+        if (auto failure = probe_kvm(m_host, spec, m_options, m_probe_timeout)) {
             throw sdk::unsupported(*failure);
         }
     }
@@ -59,7 +78,7 @@ void QemuBackend::start(const sdk::VmSpec& spec) {
     const std::filesystem::path dir = spec.runtime_dir;
     m_stderr_file = dir / "qemu.stderr";
     m_qmp_socket = dir / "qmp.sock";
-    const auto argv = qemu_command_line(spec, m_accelerator, {m_qmp_socket});
+    const auto argv = qemu_command_line(spec, m_accelerator, {m_qmp_socket}, m_options);
     std::string line;
     for (const auto& arg : argv) {
         line += (line.empty() ? "" : " ") + arg;

@@ -13,7 +13,8 @@ namespace vmtest::qemu {
 // A VM run by one QEMU process. The qemu-kvm and qemu-tcg plugins are this
 // class with a different accelerator.
 //
-// Config (JSON, all optional): {"probe_timeout_ms": N} for KVM's probe.
+// Config: the options describe() declares (all optional): probe_timeout_ms
+// for KVM's probe, and qemu_command, kvm_cpu_args, extra_args (QemuOptions).
 class QemuBackend : public sdk::Backend {
   public:
     QemuBackend(sdk::Host host, const nlohmann::json& config, Accelerator accelerator);
@@ -31,6 +32,7 @@ class QemuBackend : public sdk::Backend {
     sdk::Host m_host;
     Accelerator m_accelerator;
     std::chrono::milliseconds m_probe_timeout;
+    QemuOptions m_options;
     std::unique_ptr<util::ChildProcess> m_qemu;
     std::filesystem::path m_stderr_file;
     std::filesystem::path m_qmp_socket;

@@ -1,6 +1,7 @@
 #include "qemu_command_line.hpp"
 
 #include <cctype>
+#include <cstdint>
 
 #include "vmtest/plugin-support/split_words.hpp"
 #include "vmtest/sdk/plugin.hpp"
@@ -25,7 +26,8 @@ void add(std::vector<std::string>& argv, std::initializer_list<std::string> word
     argv.insert(argv.end(), words);
 }
 
-void add_cpu(std::vector<std::string>& argv, const sdk::VmSpec& spec, Accelerator accelerator) {
+void add_cpu(std::vector<std::string>& argv, const sdk::VmSpec& spec, Accelerator accelerator,
+             const QemuOptions& options) {
     if (accelerator == Accelerator::tcg) {
         // "max" gives the guest every feature TCG emulates (eBPF JITs and
         // selftests probe CPU features).
@@ -34,13 +36,13 @@ void add_cpu(std::vector<std::string>& argv, const sdk::VmSpec& spec, Accelerato
     }
     add(argv, {"-accel", "kvm"});
     // Upstream vmtest takes it as one string: "-cpu host,pmu=off" or "host,pmu=off".
-    auto words = util::split_words(spec.kvm_cpu_args);
+    auto words = util::split_words(options.kvm_cpu_args);
     if (words.empty()) {
         add(argv, {"-cpu", "host"});
     } else if (words.front().starts_with("-")) {
         argv.insert(argv.end(), words.begin(), words.end());  // full QEMU arguments
     } else {
-        add(argv, {"-cpu", spec.kvm_cpu_args});  // just the -cpu value
+        add(argv, {"-cpu", options.kvm_cpu_args});  // just the -cpu value
     }
 }
 
@@ -66,11 +68,36 @@ void add_attachment(std::vector<std::string>& argv, const sdk::Attachment& a, st
 
 // The guest RAM size for a memory backend object. -m reads a number without
 // a unit as MiB, an object's size as bytes: say MiB explicitly.
-std::string memory_backend_size(const std::string& memory) {
+std::string memory_backend_size(const sdk::VmSpec& spec) {
+    if (spec.memory_bytes > 0) {
+        return std::to_string(spec.memory_bytes);
+    }
+    const std::string& memory = spec.memory;
     if (!memory.empty() && std::isdigit(static_cast<unsigned char>(memory.back()))) {
         return memory + "M";
     }
     return memory;
+}
+
+// -m: the size in bytes (Since ABI 1.2) when the host gave it, else the
+// QEMU-syntax text. QEMU reads a plain -m number as MiB.
+std::string memory_argument(const sdk::VmSpec& spec) {
+    constexpr std::uint64_t k_mib = 1024 * 1024;
+    if (spec.memory_bytes == 0) {
+        return spec.memory;
+    }
+    return spec.memory_bytes % k_mib == 0 ? std::to_string(spec.memory_bytes / k_mib) + "M"
+                                          : std::to_string(spec.memory_bytes) + "B";
+}
+
+void add_disk(std::vector<std::string>& argv, const sdk::Disk& disk) {
+    if (disk.format != "raw" && disk.format != "qcow2") {
+        throw sdk::unsupported("QEMU backends attach raw and qcow2 disks, not '" + disk.format +
+                               "' (" + disk.path + ")");
+    }
+    add(argv, {"-drive", "file=" + escaped(disk.path) + ",format=" + disk.format + ",if=virtio" +
+                             (disk.read_only ? ",readonly=on" : "") +
+                             (disk.snapshot ? ",snapshot=on" : "")});
 }
 
 bool needs_shared_memory(const sdk::VmSpec& spec) {
@@ -88,32 +115,49 @@ std::vector<std::string> supported_attachments() { return {"9p", "vhost-user-fs"
 
 std::string default_qemu_binary(const std::string& arch) { return "qemu-system-" + arch; }
 
+std::string qemu_binary(const sdk::VmSpec& spec, const QemuOptions& options) {
+    return options.qemu_command.empty() ? default_qemu_binary(spec.arch) : options.qemu_command;
+}
+
+std::string kernel_to_boot(const sdk::VmSpec& spec) {
+    if (!spec.kernel_elf.empty()) {
+        return spec.kernel_elf;
+    }
+    return spec.kernel_image.empty() ? spec.kernel : spec.kernel_image;
+}
+
 std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator accelerator,
-                                           const QemuFiles& files) {
+                                           const QemuFiles& files, const QemuOptions& options) {
     if (spec.arch != "x86_64") {
         throw sdk::unsupported("arch '" + spec.arch + "' is not supported yet (only x86_64)");
     }
-    if (spec.kernel.empty()) {
+    const std::string kernel = kernel_to_boot(spec);
+    if (kernel.empty()) {
         throw sdk::unsupported("booting disk images is not supported yet; give a kernel");
     }
-    std::vector<std::string> argv{spec.qemu_command.empty() ? default_qemu_binary(spec.arch)
-                                                            : spec.qemu_command};
+    for (const auto& channel : spec.channels) {
+        if (channel.transport != "virtio-serial") {
+            throw sdk::unsupported("QEMU backends carry channels over virtio-serial, not '" +
+                                   channel.transport + "' (channel " + channel.name + ")");
+        }
+    }
+    std::vector<std::string> argv{qemu_binary(spec, options)};
     // No default devices or user config: the VM has exactly what is listed
     // here, the same on every host.
     add(argv, {"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"});
     add(argv, {"-machine", "q35"});
-    add_cpu(argv, spec, accelerator);
-    add(argv, {"-smp", std::to_string(spec.cpus), "-m", spec.memory});
+    add_cpu(argv, spec, accelerator, options);
+    add(argv, {"-smp", std::to_string(spec.cpus), "-m", memory_argument(spec)});
     if (needs_shared_memory(spec)) {
         // vhost-user devices map guest RAM into the helper process.
         add(argv, {"-object",
-                   "memory-backend-memfd,id=mem,share=on,size=" + memory_backend_size(spec.memory),
+                   "memory-backend-memfd,id=mem,share=on,size=" + memory_backend_size(spec),
                    "-numa", "node,memdev=mem"});
     }
     if (spec.uefi || !spec.bios.empty()) {
         add(argv, {"-bios", spec.bios.empty() ? "/usr/share/ovmf/OVMF.fd" : spec.bios});
     }
-    add(argv, {"-kernel", spec.kernel, "-append", spec.cmdline});
+    add(argv, {"-kernel", kernel, "-append", spec.cmdline});
     if (!spec.initrd.empty()) {
         add(argv, {"-initrd", spec.initrd});
     }
@@ -140,8 +184,11 @@ std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator 
     for (std::size_t i = 0; i < spec.attachments.size(); ++i) {
         add_attachment(argv, spec.attachments[i], i, spec);
     }
+    for (const auto& disk : spec.disks) {
+        add_disk(argv, disk);
+    }
     add(argv, {"-qmp", "unix:" + escaped(files.qmp_socket.string()) + ",server=on,wait=off"});
-    argv.insert(argv.end(), spec.extra_args.begin(), spec.extra_args.end());
+    argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
     return argv;
 }
 

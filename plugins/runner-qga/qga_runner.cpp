@@ -136,6 +136,13 @@ sdk::RunnerDescription QgaRunner::describe() {
     description.guest_agent.argv = {"--method=virtio-serial",
                                     std::string("--path=") + k_port_directory + k_agent_channel,
                                     "--pidfile=/run/qemu-ga.pid", "--statedir=/run"};
+    description.options = {
+        {"connect_attempt_ms",
+         {"integer", "how long one handshake attempt waits for the agent (default 250)"}},
+        {"connect_timeout_ms",
+         {"integer", "limit of the whole connect, boot included (default 600000)"}},
+        {"request_timeout_ms", {"integer", "deadline of each agent request (default 30000)"}},
+    };
     return description;
 }
 

@@ -23,7 +23,7 @@ class QgaRunner : public sdk::Runner {
     static constexpr const char* k_stderr_channel = "org.vmtest.stderr";
 
     // Config (all optional, milliseconds):
-    //   connect_attempt_ms  how long one sync attempt waits (default 1000)
+    //   connect_attempt_ms  how long one sync attempt waits (default 250)
     //   connect_timeout_ms  safety net for the whole connect (default 600000;
     //                       normally the host's should_stop ends it first)
     //   request_timeout_ms  deadline of each agent request (default 30000)

@@ -15,9 +15,23 @@ using namespace vmtest;
 class NinePShare : public sdk::Share {
   public:
     NinePShare(sdk::Host host, const nlohmann::json& config)
-        : m_host(host), m_msize(config.value("msize", 512 * 1024)) {}
+        : m_host(host), m_msize(config.value("msize", 512 * 1024)) {
+        // The kernel's 9p client takes at least 4 KiB (and caps it itself).
+        if (m_msize < 4096) {
+            throw sdk::Error("option msize must be at least 4096, got " + std::to_string(m_msize));
+        }
+    }
 
-    sdk::ShareDescription describe() override { return {"9p", {"9pnet_virtio", "9p"}}; }
+    sdk::ShareDescription describe() override {
+        sdk::ShareDescription description;
+        description.attachment = "9p";
+        description.guest_modules = {"9pnet_virtio", "9p"};
+        description.priority = 100;  // below virtiofs, which is faster where it runs
+        description.options = {
+            {"msize",
+             {"integer", "9p's largest message in bytes, the guest's msize= (default 524288)"}}};
+        return description;
+    }
 
     sdk::PreparedShare prepare(const std::vector<sdk::Export>& exports) override {
         sdk::PreparedShare prepared;

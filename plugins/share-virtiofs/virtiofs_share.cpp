@@ -52,7 +52,11 @@ VirtiofsShare::~VirtiofsShare() {
 
 sdk::ShareDescription VirtiofsShare::describe() {
     // virtiofs pulls in fuse through modules.dep.
-    return {"vhost-user-fs", {"virtiofs"}};
+    sdk::ShareDescription description;
+    description.attachment = "vhost-user-fs";
+    description.guest_modules = {"virtiofs"};
+    description.priority = 200;  // "auto" prefers it to 9p wherever its probe says yes
+    return description;
 }
 
 void VirtiofsShare::probe(const std::vector<sdk::Export>& exports) {

@@ -1,6 +1,8 @@
 /* A runner built against ABI 1.0, before documents could carry bytes that
  * are not UTF-8: the host must refuse to hand it such bytes (it would get
  * U+FFFD instead) rather than run the wrong command. It does nothing. */
+#include <stddef.h>
+
 #include "vmtest/sdk/plugin.h"
 
 static int instance;
@@ -32,7 +34,10 @@ static vmtest_status run(vmtest_instance* self, const char* command, vmtest_repl
     return VMTEST_OK;
 }
 
-static const vmtest_runner_ops ops = {sizeof(vmtest_runner_ops), describe, connect, run};
+/* The size of ABI 1.0's runner table, which ends with `run` (so the plugin
+ * stays a 1.0 one however the table grows). */
+static const vmtest_runner_ops ops = {offsetof(vmtest_runner_ops, run) + sizeof(ops.run),
+                                      describe, connect, run};
 
 static const vmtest_plugin_descriptor descriptor = {
     sizeof(vmtest_plugin_descriptor), 1, 0, VMTEST_KIND_RUNNER, "abi-1-0", "1.0.0",

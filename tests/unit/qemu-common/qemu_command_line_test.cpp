@@ -59,11 +59,13 @@ TEST(QemuCommandLine, KvmUsesHostCpuUnlessKvmCpuArgsSayOtherwise) {
     EXPECT_EQ(after(argv, "-accel"), "kvm");
     EXPECT_EQ(after(argv, "-cpu"), "host");
 
-    spec.kvm_cpu_args = "host,pmu=off";
-    EXPECT_EQ(after(qemu_command_line(spec, Accelerator::kvm, {"/q"}), "-cpu"), "host,pmu=off");
+    QemuOptions options;
+    options.kvm_cpu_args = "host,pmu=off";
+    EXPECT_EQ(after(qemu_command_line(spec, Accelerator::kvm, {"/q"}, options), "-cpu"),
+              "host,pmu=off");
 
-    spec.kvm_cpu_args = "-cpu qemu64 -smp sockets=1";  // whole arguments, as some users pass
-    argv = qemu_command_line(spec, Accelerator::kvm, {"/q"});
+    options.kvm_cpu_args = "-cpu qemu64 -smp sockets=1";  // whole arguments, as some users pass
+    argv = qemu_command_line(spec, Accelerator::kvm, {"/q"}, options);
     EXPECT_EQ(after(argv, "-cpu"), "qemu64");
     EXPECT_THAT(joined(argv), HasSubstr("-smp sockets=1"));
 }
@@ -98,10 +100,13 @@ TEST(QemuCommandLine, VirtiofsGetsSharedMemoryForTheHelper) {
 
 TEST(QemuCommandLine, OverridesAndExtraArgumentsComeThrough) {
     auto spec = basic_spec();
-    spec.qemu_command = "/opt/qemu/bin/qemu-system-x86_64";
-    spec.extra_args = {"-device", "virtio-rng-pci"};
     spec.uefi = true;
-    const auto argv = qemu_command_line(spec, Accelerator::tcg, {"/q"});
+    // The spec's deprecated members are for other backends; QEMU's take options.
+    spec.qemu_command = "/ignored";
+    spec.extra_args = {"-ignored"};
+    const QemuOptions options{"/opt/qemu/bin/qemu-system-x86_64", "",
+                              {"-device", "virtio-rng-pci"}};
+    const auto argv = qemu_command_line(spec, Accelerator::tcg, {"/q"}, options);
     EXPECT_EQ(argv.front(), "/opt/qemu/bin/qemu-system-x86_64");
     EXPECT_EQ(argv[argv.size() - 2], "-device");
     EXPECT_EQ(argv.back(), "virtio-rng-pci");
@@ -121,6 +126,58 @@ TEST(QemuCommandLine, RefusesWhatItCannotExpressByName) {
     spec = basic_spec();
     spec.arch = "aarch64";
     EXPECT_THROW(qemu_command_line(spec, Accelerator::tcg, {"/q"}), sdk::Error);
+}
+
+TEST(QemuCommandLine, DisksBecomeVirtioDrives) {
+    auto spec = basic_spec();
+    spec.disks = {{"/img/root.qcow2", "qcow2", false, true},
+                  {"/img/data,1.raw", "raw", true, false}};
+    const auto text = joined(qemu_command_line(spec, Accelerator::tcg, {"/q"}));
+    EXPECT_THAT(text, HasSubstr("-drive file=/img/root.qcow2,format=qcow2,if=virtio,snapshot=on "
+                                "-drive file=/img/data,,1.raw,format=raw,if=virtio,readonly=on "));
+    spec.disks = {{"/img/x.vmdk", "vmdk", false, false}};
+    try {
+        qemu_command_line(spec, Accelerator::tcg, {"/q"});
+        FAIL();
+    } catch (const sdk::Error& e) {
+        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
+        EXPECT_STREQ(e.what(),
+                     "QEMU backends attach raw and qcow2 disks, not 'vmdk' (/img/x.vmdk)");
+    }
+}
+
+TEST(QemuCommandLine, MemoryInBytesWinsOverTheOldText) {
+    auto spec = basic_spec();
+    spec.memory_bytes = 3ull << 30;
+    EXPECT_EQ(after(qemu_command_line(spec, Accelerator::tcg, {"/q"}), "-m"), "3072M");
+    spec.memory_bytes = (1ull << 30) + 512;  // not whole MiB: exact bytes
+    EXPECT_EQ(after(qemu_command_line(spec, Accelerator::tcg, {"/q"}), "-m"), "1073742336B");
+    spec.attachments = {{"vhost-user-fs", "vmtest_root", "", "/run/x/fs0.sock", true}};
+    EXPECT_THAT(joined(qemu_command_line(spec, Accelerator::tcg, {"/q"})),
+                HasSubstr("memory-backend-memfd,id=mem,share=on,size=1073742336 "));
+}
+
+TEST(QemuCommandLine, ThePvhElfIsBootedWhenThereIsOneElseTheImage) {
+    auto spec = basic_spec();
+    spec.kernel_image = "/k/bzImage";
+    spec.kernel_image_format = "bzImage";
+    EXPECT_EQ(after(qemu_command_line(spec, Accelerator::tcg, {"/q"}), "-kernel"), "/k/bzImage");
+    spec.kernel_elf = "/cache/vmlinux.elf";
+    EXPECT_EQ(after(qemu_command_line(spec, Accelerator::tcg, {"/q"}), "-kernel"),
+              "/cache/vmlinux.elf");
+}
+
+TEST(QemuCommandLine, AChannelTransportOtherThanVirtioSerialIsRefused) {
+    auto spec = basic_spec();
+    spec.channels[0].transport = "vsock";
+    try {
+        qemu_command_line(spec, Accelerator::tcg, {"/q"});
+        FAIL();
+    } catch (const sdk::Error& e) {
+        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
+        EXPECT_STREQ(e.what(), "QEMU backends carry channels over virtio-serial, not 'vsock' "
+                               "(channel org.qemu.guest_agent.0)");
+    }
 }
 
 }  // namespace

@@ -23,6 +23,15 @@
  *    a function are valid only for the duration of that call; results come
  *    back through the `vmtest_reply` the host passes in, and the host copies
  *    them before the call returns.
+ *  - Every entry of every table below says whether it may be NULL.
+ *    "required" entries must be set: vmtest refuses, at load and with one
+ *    line naming the entry, a plugin whose table leaves one NULL or ends
+ *    before it. "optional" entries may be NULL, and an entry beyond the
+ *    table's `struct_size` (a plugin built against an older minor) reads as
+ *    NULL: NULL means "not provided", and the host then does what the entry
+ *    documents for NULL (a missing probe: usable; a missing health: nothing
+ *    to watch; a missing finish: nothing to flush). Since 1.2 this one rule
+ *    holds for every table (before, a NULL backend probe meant "unusable").
  *  - No C++ exception may cross the boundary. (The C++ wrapper in plugin.hpp
  *    catches them and turns them into VMTEST_ERROR replies.)
  *
@@ -122,21 +131,25 @@ typedef struct vmtest_instance vmtest_instance;
  */
 typedef struct vmtest_backend_ops {
     uint32_t struct_size;
-    /* Static facts: {"attachments": ["9p", ...], "boot_timeout_s": N}.
-     * Since 1.2 also "guest_modules": ["virtio_mmio", ...], the kernel
-     * modules the guest needs for this backend's devices (absent: none). */
+    /* Required. Static facts: {"attachments": ["9p", ...], "boot_timeout_s":
+     * N}; since 1.2 also "priority" (default 0), "arches", "kernel_formats"
+     * and "options" (sdk/README.md, "Choosing plugins" and "Options"), and
+     * "guest_modules": ["virtio_mmio", ...], the kernel modules the guest
+     * needs for this backend's devices (absent: none). */
     vmtest_status (*describe)(vmtest_instance* self, vmtest_reply* reply);
-    /* Can this backend run `vm_spec` on this host? VMTEST_UNSUPPORTED with a
-     * reason when not. Must return within seconds and never hang. */
+    /* Optional (NULL: usable wherever describe fits). Can this backend run
+     * `vm_spec` on this host? VMTEST_UNSUPPORTED with a reason when not.
+     * Must return within seconds and never hang. */
     vmtest_status (*probe)(vmtest_instance* self, const char* vm_spec, vmtest_reply* reply);
-    /* Start the VM and return once it runs. Reply: {"pid": N} (optional). */
+    /* Required. Start the VM and return once it runs. Reply: {"pid": N}
+     * (optional). */
     vmtest_status (*start)(vmtest_instance* self, const char* vm_spec, vmtest_reply* reply);
-    /* Wait up to `timeout_ms` (-1: forever) for the VM to exit. VMTEST_OK
-     * with {"exit_code": N, "detail": "..."} once it has, VMTEST_TIMEOUT
-     * while it still runs. */
+    /* Required. Wait up to `timeout_ms` (-1: forever) for the VM to exit.
+     * VMTEST_OK with {"exit_code": N, "detail": "..."} once it has,
+     * VMTEST_TIMEOUT while it still runs. */
     vmtest_status (*wait)(vmtest_instance* self, int32_t timeout_ms, vmtest_reply* reply);
-    /* Stop the VM: ask politely, then force after `grace_ms`. Idempotent;
-     * also called when the VM already exited. */
+    /* Required. Stop the VM: ask politely, then force after `grace_ms`.
+     * Idempotent; also called when the VM already exited. */
     vmtest_status (*stop)(vmtest_instance* self, int32_t grace_ms, vmtest_reply* reply);
 } vmtest_backend_ops;
 
@@ -146,19 +159,20 @@ typedef struct vmtest_backend_ops {
  */
 typedef struct vmtest_share_ops {
     uint32_t struct_size;
-    /* Static facts: {"attachment": "9p", "guest_modules": ["9p", ...]}. */
+    /* Required. Static facts: {"attachment": "9p", "guest_modules": ["9p",
+     * ...]}; since 1.2 also "priority" (default 0) and "options". */
     vmtest_status (*describe)(vmtest_instance* self, vmtest_reply* reply);
-    /* Prepare `exports` (JSON array) and start any helper processes.
-     * Reply: {"attachments": [...], "mounts": [...]}. */
+    /* Required. Prepare `exports` (JSON array) and start any helper
+     * processes. Reply: {"attachments": [...], "mounts": [...]}. */
     vmtest_status (*prepare)(vmtest_instance* self, const char* exports, vmtest_reply* reply);
-    /* Stop every helper `prepare` started. Idempotent. */
+    /* Required. Stop every helper `prepare` started. Idempotent. */
     vmtest_status (*release)(vmtest_instance* self, vmtest_reply* reply);
-    /* Can this share serve `exports` (JSON array, as for prepare) on this
-     * host? VMTEST_UNSUPPORTED with a reason when not (no helper binary, no
-     * privilege, ...). Leaves nothing running, returns within seconds. A plugin
-     * whose table ends before this entry counts as always usable. */
+    /* Optional (NULL, or a table that ends before it: always usable). Can
+     * this share serve `exports` (JSON array, as for prepare) on this host?
+     * VMTEST_UNSUPPORTED with a reason when not (no helper binary, no
+     * privilege, ...). Leaves nothing running, returns within seconds. */
     vmtest_status (*probe)(vmtest_instance* self, const char* exports, vmtest_reply* reply);
-    /* Since 1.1. Do the helpers `prepare` started still serve? vmtest asks
+    /* Optional. Since 1.1. Do the helpers `prepare` started still serve? vmtest asks
      * often (every 50 ms or so) while the VM runs, from the thread that runs
      * the target and never during another call of this instance: return at
      * once, without blocking. VMTEST_OK while they serve, and for a helper
@@ -176,13 +190,15 @@ typedef struct vmtest_share_ops {
  */
 typedef struct vmtest_runner_ops {
     uint32_t struct_size;
-    /* Static facts: {"channels": ["org.qemu.guest_agent.0", ...],
-     * "guest_agent": {"argv": [...], "candidates": [...]}}. */
+    /* Required. Static facts: {"channels": ["org.qemu.guest_agent.0", ...],
+     * "guest_agent": {"argv": [...], "candidates": [...]}}; since 1.2 also
+     * "options". */
     vmtest_status (*describe)(vmtest_instance* self, vmtest_reply* reply);
-    /* Connect to the agent over `channels` (JSON array of {"name",
-     * "socket"}) and wait until it answers, polling should_stop. */
+    /* Required. Connect to the agent over `channels` (JSON array of {"name",
+     * "socket"}; since 1.2 also "transport") and wait until it answers,
+     * polling should_stop. */
     vmtest_status (*connect)(vmtest_instance* self, const char* channels, vmtest_reply* reply);
-    /* Run `command` (JSON: {"argv", "env", "cwd"}; since 1.1 also
+    /* Required. Run `command` (JSON: {"argv", "env", "cwd"}; since 1.1 also
      * "argv_base64", "env_base64", "cwd_base64" when they hold bytes that
      * are not UTF-8), streaming its output through vmtest_host_api.output.
      * Reply: {"exit_code": N} or {"signal": N}. */
@@ -195,8 +211,10 @@ typedef struct vmtest_runner_ops {
  */
 typedef struct vmtest_reporter_ops {
     uint32_t struct_size;
+    /* Required. One run event. */
     vmtest_status (*event)(vmtest_instance* self, const char* event, vmtest_reply* reply);
-    /* The run is over (normally or not): flush and close the report. */
+    /* Optional (NULL: nothing to flush). The run is over (normally or not):
+     * flush and close the report. */
     vmtest_status (*finish)(vmtest_instance* self, vmtest_reply* reply);
 } vmtest_reporter_ops;
 
@@ -212,12 +230,17 @@ typedef struct vmtest_plugin_descriptor {
     const char* name;    /* unique per kind, e.g. "qemu-tcg"; [a-z0-9-]+ */
     const char* version; /* the plugin's own version, e.g. "1.2.0" */
     const char* summary; /* one line for `vmtest --list-plugins` */
-    /* Create an instance from `config` (JSON object, may be "{}"). */
+    /* Required. Create an instance from `config` (JSON object, may be "{}").
+     * Since 1.2 the config holds the options the user gave the plugin
+     * (vmtest.toml's [target.<kind>_options], --plugin-option), already
+     * checked against those its describe declares, plus the host's own
+     * members (a share's "runtime_dir", a reporter's "path"). */
     vmtest_status (*create)(const vmtest_host_api* host, const char* config,
                             vmtest_instance** out, vmtest_reply* reply);
-    /* Destroy an instance, releasing everything it holds (processes too). */
+    /* Required. Destroy an instance, releasing everything it holds
+     * (processes too). */
     void (*destroy)(vmtest_instance* self);
-    /* Points to the vmtest_*_ops table matching `kind`. */
+    /* Required. Points to the vmtest_*_ops table matching `kind`. */
     const void* ops;
 } vmtest_plugin_descriptor;
 

@@ -22,6 +22,24 @@
 
 namespace vmtest::sdk {
 
+// One option a plugin takes in its `create` config, as declared in its
+// describe reply (Since ABI 1.2). `type` is "string", "integer", "number",
+// "boolean" or "string_array"; vmtest refuses a value of another type (and
+// an option no plugin declares) before anything boots. `doc` is one line
+// for people.
+struct OptionSpec {
+    std::string type;
+    std::string doc;
+    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(OptionSpec, type, doc)
+};
+
+using OptionSpecs = std::map<std::string, OptionSpec>;
+
+// What `priority` a plugin that does not declare one has (Since ABI 1.2):
+// vmtest's own backends and shares declare more, so they win "auto" over a
+// 1.0/1.1 plugin.
+inline constexpr int k_default_priority = 0;
+
 // A host directory a share exports to the guest. Since ABI 1.0.
 struct Export {
     std::string tag;        // unique per VM, [A-Za-z0-9_]{1,31}: the guest mounts it by this
@@ -64,59 +82,104 @@ struct PreparedShare {
 struct ShareDescription {
     std::string attachment;                  // the attachment type it needs
     std::vector<std::string> guest_modules;  // kernel modules the guest mount needs, in load order
-    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(ShareDescription, attachment, guest_modules)
+    int priority = k_default_priority;       // Since 1.2: order of "auto", as for backends
+    OptionSpecs options;                     // Since 1.2: what its create config takes
+    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(ShareDescription, attachment, guest_modules,
+                                                priority, options)
 };
 
-// A byte stream between host and guest: a virtio-serial port named `name`
-// in the guest, a unix socket at `socket` on the host (the backend listens,
-// the runner connects). Since ABI 1.0.
+// A byte stream between host and guest: a port named `name` in the guest,
+// a unix socket at `socket` on the host (the backend listens, the runner
+// connects). Since ABI 1.0. `transport` (Since ABI 1.2) says what carries it
+// in the VM: "virtio-serial" (the only one so far; the guest sees
+// /dev/virtio-ports/<name>), room for "vsock". A backend refuses
+// (VMTEST_UNSUPPORTED) a transport it does not know.
 struct Channel {
     std::string name;
     std::string socket;
-    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(Channel, name, socket)
+    std::string transport = "virtio-serial";
+    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(Channel, name, socket, transport)
 };
 
-// Everything a backend needs to boot one VM. Since ABI 1.0.
+// A disk the VM gets (Since ABI 1.2; empty for kernel targets so far).
+// `format` is "raw" or "qcow2"; `read_only` attaches it read-only;
+// `snapshot` discards the guest's writes when the VM ends.
+struct Disk {
+    std::string path;
+    std::string format = "raw";
+    bool read_only = false;
+    bool snapshot = false;
+    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(Disk, path, format, read_only, snapshot)
+};
+
+// Everything a backend needs to boot one VM. Since ABI 1.0; members marked
+// 1.2 are new in ABI 1.2 (a 1.0/1.1 backend ignores them and reads the old
+// ones, which the host keeps filling).
 struct VmSpec {
     std::string arch = "x86_64";
-    std::string kernel;       // kernel image (bzImage or ELF vmlinux); empty for image boots
+    // The kernel to boot, for 1.0/1.1 backends: `kernel_elf` when there is
+    // one, else `kernel_image`. Empty for image boots.
+    std::string kernel;
+    // Since 1.2: the kernel as the user gave it (bzImage or ELF vmlinux) and
+    // its format ("bzImage", "elf" or "unknown").
+    std::string kernel_image;
+    std::string kernel_image_format;
+    // Since 1.2: an ELF vmlinux with a PVH entry point (the image itself, or
+    // the vmlinux extracted from a bzImage); empty when there is none. The
+    // backend picks whichever of the two it boots best.
+    std::string kernel_elf;
     std::string initrd;       // initramfs to pass with the kernel
     std::string cmdline;      // full kernel command line
     std::string image;        // disk image to boot instead of a kernel
     bool uefi = false;
     std::string bios;         // firmware file; empty for the backend's default
     int cpus = 2;
-    std::string memory = "4G";  // QEMU -m syntax
+    std::string memory = "4G";  // QEMU -m syntax (for 1.0/1.1 backends)
+    // Since 1.2: guest RAM in bytes (the same size as `memory`).
+    std::uint64_t memory_bytes = 0;
     std::vector<Attachment> attachments;
     std::vector<Channel> channels;
+    std::vector<Disk> disks;  // Since 1.2
     std::string console_log;  // file the guest's serial console is written to
     std::string runtime_dir;  // private 0700 directory for sockets and temp files
     std::string cache_dir;    // persistent directory the backend may keep verdicts in
+    // Deprecated since 1.2, removed in 2.0: QEMU's knobs are now the QEMU
+    // backends' options (qemu_command, kvm_cpu_args, extra_args, given at
+    // `create`). The host still fills these for 1.0/1.1 backends.
     std::string qemu_command; // emulator binary override; empty for the default
     std::string kvm_cpu_args; // -cpu argument under KVM; empty for "host"
     std::vector<std::string> extra_args;  // appended verbatim to the emulator's arguments
     // Connect the guest's /dev/hvc0 to vmtest's own stdin and stdout (an
     // interactive shell). Since ABI 1.0.
     bool interactive_console = false;
-    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(VmSpec, arch, kernel, initrd, cmdline, image, uefi,
-                                                bios, cpus, memory, attachments, channels,
-                                                console_log, runtime_dir, cache_dir, qemu_command,
-                                                kvm_cpu_args, extra_args, interactive_console)
+    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(VmSpec, arch, kernel, kernel_image,
+                                                kernel_image_format, kernel_elf, initrd, cmdline,
+                                                image, uefi, bios, cpus, memory, memory_bytes,
+                                                attachments, channels, disks, console_log,
+                                                runtime_dir, cache_dir, qemu_command, kvm_cpu_args,
+                                                extra_args, interactive_console)
 };
 
 // Backend reply to `describe`. Since ABI 1.0.
 struct BackendDescription {
     std::vector<std::string> attachments;  // attachment types it can attach
     int boot_timeout_s = 120;              // how long a normal boot may take on it
-    // Since ABI 1.2: kernel modules the guest needs to see this backend's
+    // Since 1.2. "auto" tries the backends whose facts fit the VM in
+    // descending priority (ties by name) and takes the first whose probe
+    // says yes.
+    int priority = k_default_priority;
+    std::vector<std::string> arches;          // e.g. ["x86_64"]; empty: any
+    std::vector<std::string> kernel_formats;  // "elf", "bzImage"; empty: any
+    OptionSpecs options;                      // what its create config takes
+    // Since 1.2: kernel modules the guest needs to see this backend's
     // devices (e.g. "virtio_mmio" for a machine without PCI), in load order.
     // vmtest loads them, with their dependencies, besides its own and the
     // share's. Absent: none.
     std::vector<std::string> guest_modules;
     NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(BackendDescription, attachments, boot_timeout_s,
+                                                priority, arches, kernel_formats, options,
                                                 guest_modules)
 };
-
 // Backend reply to `wait` once the VM has exited. Since ABI 1.0.
 struct VmExit {
     int exit_code = 0;   // the emulator's exit status (128+N when killed by signal N)
@@ -136,7 +199,8 @@ struct GuestAgent {
 struct RunnerDescription {
     std::vector<std::string> channels;  // virtio-serial port names it needs
     GuestAgent guest_agent;
-    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(RunnerDescription, channels, guest_agent)
+    OptionSpecs options;                // Since 1.2: what its create config takes
+    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(RunnerDescription, channels, guest_agent, options)
 };
 
 // What a runner runs. Since ABI 1.0. Every member is bytes and must reach
