@@ -1,6 +1,7 @@
 #include "config/cli_options.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <sstream>
@@ -60,6 +61,9 @@ po::options_description our_options() {
          "Fail a command still running after SECONDS (default: 600)")
         ("reporter", po::value<std::vector<std::string>>()->value_name("NAME[=PATH]"),
          "Report results with reporter NAME, to PATH if given; repeatable")
+        ("jobs,j", po::value<std::string>()->value_name("[N]")->implicit_value(k_jobs_auto_text, ""),
+         "Run up to N targets at once (default: 1); -j alone: as many as the CPUs and the "
+         "available memory allow")
         ("plugin-path", po::value<std::vector<std::string>>()->value_name("DIR"),
          "Also look for plugins in DIR; repeatable")
         ("list-plugins", po::bool_switch(), "List the plugins found and exit")
@@ -134,6 +138,40 @@ std::chrono::seconds parse_timeout(const std::string& text) {
     return std::chrono::seconds(seconds);
 }
 
+// -j's value, "auto" when given without one.
+int parse_jobs(const std::string& text) {
+    if (text == k_jobs_auto_text) {
+        return k_jobs_auto;
+    }
+    int jobs = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), jobs);
+    if (error != std::errc{} || end != text.data() + text.size() || jobs < 1 || jobs > k_max_jobs) {
+        throw UsageError("--jobs: expected a number of targets from 1 to " +
+                         std::to_string(k_max_jobs) +
+                         " (or no value: as many as the host can take), got '" + text + "'");
+    }
+    return jobs;
+}
+
+// `-j 2`, the number as the next word: program_options takes an optional
+// value only from the same word (-j2, --jobs=2) and would make "2" the
+// command. A word that starts like a number is -j's (as with make -j 2),
+// also a negative one, so that -j -1 is refused as a count.
+std::vector<po::option> jobs_with_separate_value(std::vector<std::string>& args) {
+    const auto starts_like_number = [](const std::string& word) {
+        const std::size_t digit = word.size() > 1 && (word[0] == '-' || word[0] == '+') ? 1 : 0;
+        return word.size() > digit && std::isdigit(static_cast<unsigned char>(word[digit]));
+    };
+    if (args.size() < 2 || (args[0] != "-j" && args[0] != "--jobs") ||
+        !starts_like_number(args[1])) {
+        return {};
+    }
+    po::option jobs("jobs", {args[1]});
+    jobs.original_tokens = {args[0], args[1]};
+    args.erase(args.begin(), args.begin() + 2);
+    return {jobs};
+}
+
 void check_conflicts(const CliOptions& options) {
     if (!options.config) {
         return;
@@ -175,6 +213,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
         parsed = po::command_line_parser(argc, argv)
                      .options(all)
                      .positional(positional)
+                     .extra_style_parser(jobs_with_separate_value)
                      .style(po::command_line_style::default_style &
                             ~po::command_line_style::allow_guessing)
                      .run();
@@ -245,6 +284,9 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     for (const std::string& dir : string_list(values, "plugin-path")) {
         require_non_empty(dir, "--plugin-path", "a directory");
         options.plugin_paths.emplace_back(dir);
+    }
+    if (auto jobs = optional_string(values, "jobs")) {
+        options.jobs = parse_jobs(*jobs);
     }
     options.list_plugins = values["list-plugins"].as<bool>();
     options.show_version = values["version"].as<bool>();

@@ -23,6 +23,7 @@ std::optional<std::string> BackendSelector::probe(const std::string& name,
 }
 
 std::string BackendSelector::choose(const std::string& requested, const sdk::VmSpec& spec) {
+    std::lock_guard lock(m_mutex);
     if (requested != "auto") {
         if (auto failure = probe(requested, spec)) {
             throw std::runtime_error("backend " + requested + " cannot run here: " + *failure);

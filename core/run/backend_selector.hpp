@@ -1,5 +1,6 @@
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,9 @@ class BackendSelector {
     std::optional<std::string> probe(const std::string& name, const sdk::VmSpec& spec);
 
     const plugin_host::PluginRegistry& m_registry;
+    // Targets running side by side (-j) choose at once: one probes, the
+    // others wait for its choice (and never run the same probe twice at once).
+    std::mutex m_mutex;
     std::optional<std::string> m_auto_choice;
 };
 

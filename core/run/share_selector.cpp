@@ -35,6 +35,7 @@ std::optional<std::string> ShareSelector::probe(const std::string& name,
 
 std::string ShareSelector::choose(const std::string& requested,
                                   const std::vector<sdk::Export>& exports) {
+    std::lock_guard lock(m_mutex);
     if (requested != "auto") {
         if (auto failure = probe(requested, exports)) {
             throw std::runtime_error("share " + requested + " cannot run here: " + *failure);
