@@ -153,22 +153,25 @@ int parse_jobs(const std::string& text) {
     return jobs;
 }
 
-// `-j 2`, the number as the next word: program_options takes an optional
-// value only from the same word (-j2, --jobs=2) and would make "2" the
-// command. A word that starts like a number is -j's (as with make -j 2),
-// also a negative one, so that -j -1 is refused as a count.
-std::vector<po::option> jobs_with_separate_value(std::vector<std::string>& args) {
+// -j takes the next word as its value only when it is a number, as in
+// `make -j 2` and `make -j check`: program_options would take any word
+// (`vmtest -j make check` would ask for 'make' jobs). A word that starts
+// like a number is -j's, a negative one too, so that -j -1 is refused as
+// a count rather than read as an unknown flag.
+std::vector<po::option> jobs_value_only_if_a_number(std::vector<std::string>& args) {
+    if (args.empty() || (args[0] != "-j" && args[0] != "--jobs")) {
+        return {};
+    }
     const auto starts_like_number = [](const std::string& word) {
         const std::size_t digit = word.size() > 1 && (word[0] == '-' || word[0] == '+') ? 1 : 0;
         return word.size() > digit && std::isdigit(static_cast<unsigned char>(word[digit]));
     };
-    if (args.size() < 2 || (args[0] != "-j" && args[0] != "--jobs") ||
-        !starts_like_number(args[1])) {
-        return {};
-    }
-    po::option jobs("jobs", {args[1]});
-    jobs.original_tokens = {args[0], args[1]};
-    args.erase(args.begin(), args.begin() + 2);
+    const bool has_value = args.size() > 1 && starts_like_number(args[1]);
+    // Without a number, the value is given too: an option with room for a
+    // value would otherwise take the positional word after it.
+    po::option jobs("jobs", {has_value ? args[1] : k_jobs_auto_text});
+    jobs.original_tokens.assign(args.begin(), args.begin() + (has_value ? 2 : 1));
+    args.erase(args.begin(), args.begin() + (has_value ? 2 : 1));
     return {jobs};
 }
 
@@ -213,7 +216,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
         parsed = po::command_line_parser(argc, argv)
                      .options(all)
                      .positional(positional)
-                     .extra_style_parser(jobs_with_separate_value)
+                     .extra_style_parser(jobs_value_only_if_a_number)
                      .style(po::command_line_style::default_style &
                             ~po::command_line_style::allow_guessing)
                      .run();

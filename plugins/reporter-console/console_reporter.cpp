@@ -112,9 +112,11 @@ class ConsoleReporter : public sdk::Reporter {
         const std::size_t width = terminal_width();
         for (const auto& target : event.value("targets", nlohmann::json::array())) {
             const std::string result = target.value("result", "");
-            std::string line = target.value("target", "") + "  " +
-                               (result.empty() ? target.value("label", "Starting")
-                                               : "done (" + result + ")") +
+            std::string label = target.value("label", "");
+            const std::string line = target.value("target", "") + "  " +
+                               (!result.empty()  ? "done (" + result + ")"
+                                : label.empty() ? "Starting"
+                                                 : label) +
                                "  " + elapsed_text(target.value("elapsed_s", 0.0));
             write_own(paint("2", fit(line, width)) + "\n");
             ++m_status_lines;
