@@ -1,8 +1,24 @@
 #include "run/events.hpp"
 
+#include <ctime>
+
 #include <spdlog/spdlog.h>
 
 namespace vmtest::run {
+
+namespace {
+
+// Local time, as JUnit's timestamp attribute has it: "2024-05-01T12:00:00".
+std::string local_time_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm parts{};
+    localtime_r(&now, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
+    return text;
+}
+
+}  // namespace
 
 const char* stage_name(Stage stage) {
     switch (stage) {
@@ -163,7 +179,12 @@ void EventBus::run_started(const std::vector<std::string>& targets) {
 
 void EventBus::target_started(const std::string& target, std::size_t index) {
     std::lock_guard lock(m_mutex);
-    publish({{"type", "target_started"}, {"target", target}, {"index", index}});
+    // When it really started: with -j its event may reach reporters later,
+    // after the targets before it finished.
+    publish({{"type", "target_started"},
+             {"target", target},
+             {"index", index},
+             {"started_at", local_time_now()}});
 }
 
 void EventBus::stage(const std::string& target, Stage stage) {

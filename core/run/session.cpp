@@ -92,6 +92,8 @@ std::vector<TargetResult> run_side_by_side(const std::vector<config::Target>& ta
         costs.push_back(memory_cost(
             config::memory_size_bytes(target.vm.memory).value_or(k_default_guest_bytes)));
     }
+    spdlog::debug("up to {} targets at once, their memory within {} (MemAvailable)", env.jobs,
+                  gib_text(env.memory_budget));
     std::vector<TargetResult> results(targets.size());
     std::optional<LeftoverSweep> leftovers;
     ParallelHooks hooks;
