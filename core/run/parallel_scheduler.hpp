@@ -57,6 +57,10 @@ struct ParallelHooks {
         [](std::size_t, std::uint64_t) {};
 };
 
+// Each job runs on a thread of its own that ends with it: children a job
+// forks get their parent-death signal (PR_SET_PDEATHSIG, which follows the
+// forking thread, not the process) when their job is over, never earlier.
+//
 // Starts the jobs in order, each when a job slot is free and its memory
 // cost fits (MemoryAdmission); a job that does not fit is waited for, not
 // skipped, so a large one is never starved by smaller ones behind it.

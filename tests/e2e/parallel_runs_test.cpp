@@ -183,8 +183,10 @@ TEST_F(ParallelRuns, CtrlCStopsEveryRunningVmAndReportsTheRestNotRun) {
 
 TEST_F(ParallelRuns, BadJobCountsAreRefusedInOneLineBeforeAnythingStarts) {
     write_file("vmtest.toml", target("only"));
-    for (const char* bad : {"0", "-3", "lots", "100000"}) {
-        const auto result = vmtest({"-j", bad});
+    // (`-j lots` would be -j alone and a command word.)
+    for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+             {"-j", "0"}, {"-j", "-3"}, {"--jobs=lots"}, {"-j100000"}}) {
+        const auto result = vmtest(bad);
         EXPECT_EQ(result.status, 2) << describe(result);
         EXPECT_THAT(result.err, StartsWith("vmtest: --jobs: expected a number of targets from 1 "
                                            "to 256"))
