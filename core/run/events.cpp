@@ -154,9 +154,12 @@ void EventBus::publish_progress() {
 
 // `progress` is new in ABI 1.2: reporters built for 1.0 or 1.1 never see it
 // (one may count events, or not expect a type it does not know).
+constexpr std::uint32_t k_progress_since_minor = 2;
+
 void EventBus::deliver(const nlohmann::json& event, bool progress) {
     for (auto it = m_reporters.begin(); it != m_reporters.end();) {
-        if (progress && (*it)->instance().library().descriptor().abi_minor < 2) {
+        if (progress &&
+            (*it)->instance().library().descriptor().abi_minor < k_progress_since_minor) {
             ++it;
             continue;
         }

@@ -136,8 +136,17 @@ std::vector<TargetResult> run_targets(const std::vector<config::Target>& targets
         names.push_back(target.name);
     }
     // Side by side only when there is a side: one target (or -j1) runs
-    // exactly as vmtest always ran them, output streamed as it comes.
-    const bool side_by_side = env.jobs > 1 && targets.size() > 1;
+    // exactly as vmtest always ran them, output streamed as it comes. An
+    // interactive shell needs the terminal to itself, and its output live.
+    bool side_by_side = env.jobs > 1 && targets.size() > 1;
+    if (const auto shell = std::find_if(targets.begin(), targets.end(),
+                                        [](const auto& target) { return target.is_interactive(); });
+        side_by_side && shell != targets.end()) {
+        spdlog::warn("target {} is an interactive shell (command \"-\"): running the targets one "
+                     "at a time",
+                     shell->name);
+        side_by_side = false;
+    }
     if (side_by_side) {
         env.events.hold_target_events();
     }
