@@ -21,6 +21,7 @@
 #include "kernel_source/kernel_source.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "reporter_setup.hpp"
+#include "run/host_capacity.hpp"
 #include "run/leftover_sweep.hpp"
 #include "run/plugin_options.hpp"
 #include "run/session.hpp"
@@ -172,12 +173,14 @@ int run_vmtest(int argc, char** argv) {
 
     std::vector<config::Target> targets;
     std::vector<config::ReporterSpec> reporters = options.reporters;
+    std::optional<int> jobs = options.jobs;  // -j wins over the file's `jobs`
     const bool has_config = std::filesystem::exists("vmtest.toml");
     if (config::decide_mode(options, has_config) == config::RunMode::OneLiner) {
         targets = oneliner_targets(options);
     } else {
         const auto file = config::load_config_file(config::config_file_path(options));
         reporters.insert(reporters.end(), file.reporters.begin(), file.reporters.end());
+        jobs = jobs ? jobs : file.jobs;
         targets = config::select_targets(file, options.filter);
         if (targets.empty()) {
             throw UsageProblem("no target matches --filter '" + options.filter + "'");
@@ -207,6 +210,9 @@ int run_vmtest(int argc, char** argv) {
     run::RunEnvironment env{registry,           events, backends, util::cache_dir(),
                             boot_log_state_dir(), host_environment(),
                             spdlog::get_level() <= spdlog::level::debug};
+    const auto host = run::read_host_capacity();
+    env.jobs = run::job_count(jobs, host);
+    env.memory_budget = host.available_bytes;
     const auto results = run::run_targets(targets, env);
     const bool reports_written = events.finish();
     return run::exit_status(results, reports_written);

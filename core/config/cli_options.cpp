@@ -1,6 +1,7 @@
 #include "config/cli_options.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <sstream>
@@ -64,6 +65,9 @@ po::options_description our_options() {
         ("plugin-option", po::value<std::vector<std::string>>()->value_name("KIND.NAME=VALUE"),
          "Give the backend, share or runner plugin option NAME (VALUE is read as TOML: 5, "
          "true, \"text\", [\"a\"]; else as a string); repeatable")
+        ("jobs,j", po::value<std::string>()->value_name("[N]")->implicit_value(k_jobs_auto_text, ""),
+         "Run up to N targets at once (default: 1); -j alone: as many as the CPUs and the "
+         "available memory allow")
         ("plugin-path", po::value<std::vector<std::string>>()->value_name("DIR"),
          "Also look for plugins in DIR; repeatable")
         ("list-plugins", po::bool_switch(), "List the plugins found and exit")
@@ -145,6 +149,43 @@ std::chrono::seconds parse_timeout(const std::string& text) {
     return std::chrono::seconds(seconds);
 }
 
+// -j's value, "auto" when given without one.
+int parse_jobs(const std::string& text) {
+    if (text == k_jobs_auto_text) {
+        return k_jobs_auto;
+    }
+    int jobs = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), jobs);
+    if (error != std::errc{} || end != text.data() + text.size() || jobs < 1 || jobs > k_max_jobs) {
+        throw UsageError("--jobs: expected a number of targets from 1 to " +
+                         std::to_string(k_max_jobs) +
+                         " (or no value: as many as the host can take), got '" + text + "'");
+    }
+    return jobs;
+}
+
+// -j takes the next word as its value only when it is a number, as in
+// `make -j 2` and `make -j check`: program_options would take any word
+// (`vmtest -j make check` would ask for 'make' jobs). A word that starts
+// like a number is -j's, a negative one too, so that -j -1 is refused as
+// a count rather than read as an unknown flag.
+std::vector<po::option> jobs_value_only_if_a_number(std::vector<std::string>& args) {
+    if (args.empty() || (args[0] != "-j" && args[0] != "--jobs")) {
+        return {};
+    }
+    const auto starts_like_number = [](const std::string& word) {
+        const std::size_t digit = word.size() > 1 && (word[0] == '-' || word[0] == '+') ? 1 : 0;
+        return word.size() > digit && std::isdigit(static_cast<unsigned char>(word[digit]));
+    };
+    const bool has_value = args.size() > 1 && starts_like_number(args[1]);
+    // Without a number, the value is given too: an option with room for a
+    // value would otherwise take the positional word after it.
+    po::option jobs("jobs", {has_value ? args[1] : k_jobs_auto_text});
+    jobs.original_tokens.assign(args.begin(), args.begin() + (has_value ? 2 : 1));
+    args.erase(args.begin(), args.begin() + (has_value ? 2 : 1));
+    return {jobs};
+}
+
 void check_conflicts(const CliOptions& options) {
     if (!options.config) {
         return;
@@ -192,6 +233,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
         parsed = po::command_line_parser(argc, argv)
                      .options(all)
                      .positional(positional)
+                     .extra_style_parser(jobs_value_only_if_a_number)
                      .style(po::command_line_style::default_style &
                             ~po::command_line_style::allow_guessing)
                      .run();
@@ -265,6 +307,9 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     for (const std::string& dir : string_list(values, "plugin-path")) {
         require_non_empty(dir, "--plugin-path", "a directory");
         options.plugin_paths.emplace_back(dir);
+    }
+    if (auto jobs = optional_string(values, "jobs")) {
+        options.jobs = parse_jobs(*jobs);
     }
     options.list_plugins = values["list-plugins"].as<bool>();
     if (auto shard = optional_string(values, "shard")) {

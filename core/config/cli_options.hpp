@@ -16,6 +16,11 @@
 
 namespace vmtest::config {
 
+// -j without a number: vmtest picks the count from the host's CPUs and
+// available memory (run/host_capacity.hpp).
+inline constexpr int k_jobs_auto = 0;
+inline constexpr const char* k_jobs_auto_text = "auto";
+
 struct CliOptions {
     // Upstream-compatible.
     std::optional<std::filesystem::path> config;      // -c/--config
@@ -37,6 +42,7 @@ struct CliOptions {
     std::vector<ReporterSpec> reporters;               // --reporter, in order given; paths as given
     std::vector<std::filesystem::path> plugin_paths;   // --plugin-path, in order given
     std::vector<PluginOptionFlag> plugin_options;      // --plugin-option, in order given
+    std::optional<int> jobs;                           // -j/--jobs: 1..k_max_jobs, or k_jobs_auto
     bool list_plugins = false;
     std::optional<Shard> shard;                        // --shard K/N
     bool list_targets = false;                         // --list

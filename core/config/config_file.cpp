@@ -27,7 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 2> k_document_fields = {"target", "reporters"};
+constexpr std::array<std::string_view, 3> k_document_fields = {"target", "reporters", "jobs"};
 
 constexpr std::array<std::string_view, 23> k_target_fields = {
     "name",    "kernel",  "image",   "uefi",         "kernel_args",  "rootfs",
@@ -394,6 +394,10 @@ Config parse_config(std::string_view text, const fs::path& file_for_messages) {
     Config config;
     config.file = file_for_messages;
     config.reporters = read_reporters(reader, base_dir);
+    if (const auto jobs = reader.read_integer("jobs", 1, k_max_jobs,
+                                              "an integer from 1 to " + std::to_string(k_max_jobs))) {
+        config.jobs = static_cast<int>(*jobs);
+    }
 
     constexpr std::string_view k_no_targets = "no targets defined; add at least one [[target]] table";
     const toml::node* targets = reader.find("target");

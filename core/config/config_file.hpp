@@ -3,6 +3,8 @@
 //   reporters = ["junit=results.xml", "tap"]  # ours, optional, document level: result
 //                                              # reporters as with --reporter NAME[=PATH];
 //                                              # relative PATHs are relative to this file
+//   jobs = 2                      # ours, optional, document level: targets run at
+//                                 # once (1..256, default 1); -j/--jobs wins
 //   [[target]]                    # one per VM; at least one
 //   name = "6.8"                  # required, unique
 //   kernel = "bzImage-6.8"        # exactly one of kernel / image; also a .deb, a

@@ -105,10 +105,16 @@ struct Target {
     bool is_interactive() const;        // command is "-": an interactive shell instead of a command
 };
 
+// The most targets that may run at once (-j, `jobs`): far more VMs than a
+// host runs well, and a typo like -j 1000 fails instead of starting
+// threads by the thousand.
+inline constexpr int k_max_jobs = 256;
+
 struct Config {
     std::optional<std::filesystem::path> file;  // the vmtest.toml it came from, as given
     std::vector<Target> targets;                // in file order
     std::vector<ReporterSpec> reporters;
+    std::optional<int> jobs;                    // `jobs = N`: targets at once, 1..k_max_jobs
 };
 
 // Throws a ConfigError for `message` about `field` of `target` at the place

@@ -58,6 +58,7 @@ std::optional<std::string> BackendSelector::probe(const PluginFacts& facts,
 
 std::string BackendSelector::choose(const std::string& requested, const sdk::VmSpec& spec,
                                     const PluginOptions& options) {
+    std::lock_guard lock(m_mutex);
     if (requested != "auto") {
         const auto& facts = m_catalog.facts(VMTEST_KIND_BACKEND, requested);
         auto failure = misfit(facts, spec, options);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,6 +47,9 @@ class BackendSelector {
     // Probe verdicts of this run, by plugin and config.
     std::map<std::pair<std::string, std::string>, std::optional<std::string>> m_verdicts;
     std::set<std::string> m_warned;
+    // Targets running side by side (-j) choose at once: one probes, the
+    // others wait for its choice (and never run the same probe twice at once).
+    std::mutex m_mutex;
 };
 
 }  // namespace vmtest::run

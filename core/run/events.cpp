@@ -1,8 +1,24 @@
 #include "run/events.hpp"
 
+#include <ctime>
+
 #include <spdlog/spdlog.h>
 
 namespace vmtest::run {
+
+namespace {
+
+// Local time, as JUnit's timestamp attribute has it: "2024-05-01T12:00:00".
+std::string local_time_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm parts{};
+    localtime_r(&now, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
+    return text;
+}
+
+}  // namespace
 
 const char* stage_name(Stage stage) {
     switch (stage) {
@@ -71,11 +87,102 @@ nlohmann::json phases_json(const PhaseDurations& phases) {
 }  // namespace
 
 void EventBus::add(std::unique_ptr<plugin_host::ReporterPlugin> reporter) {
+    std::lock_guard lock(m_mutex);
     m_reporters.push_back(std::move(reporter));
 }
 
+void EventBus::hold_target_events() {
+    std::lock_guard lock(m_mutex);
+    m_holding = true;
+}
+
+// A target's events go to its block while holding; the run's own events
+// (run_started, run_finished) go out at once: run_finished comes after every
+// target's block was handed over, as each target ends before it.
 void EventBus::publish(const nlohmann::json& event) {
+    if (!m_holding || !event.contains("target")) {
+        deliver(event);
+        return;
+    }
+    const std::string name = event["target"].get<std::string>();
+    HeldTarget& held = m_held[name];
+    const std::string type = event["type"].get<std::string>();
+    if (type == "target_started") {
+        held.started = true;
+        held.started_at = Clock::now();
+    } else if (type == "stage") {
+        held.stage = event.value("stage", "");
+        held.label = event.value("label", "");
+    } else if (type == "target_finished") {
+        held.finished = true;
+        held.result = event.value("result", "");
+        held.ran_for = held.started ? Clock::now() - held.started_at : Clock::duration{};
+    }
+    held.events.push_back(event);
+    if (held.finished) {
+        hand_over_finished();
+    }
+    if (type != "output") {
+        publish_progress();
+    }
+}
+
+// Hands over, in run_started's order, every finished target whose
+// predecessors were all handed over.
+void EventBus::hand_over_finished() {
+    while (m_handed_over < m_order.size()) {
+        const auto held = m_held.find(m_order[m_handed_over]);
+        if (held == m_held.end() || !held->second.finished) {
+            return;
+        }
+        for (const auto& event : held->second.events) {
+            deliver(event);
+        }
+        m_held.erase(held);
+        ++m_handed_over;
+    }
+}
+
+void EventBus::progress() {
+    std::lock_guard lock(m_mutex);
+    if (m_holding) {
+        publish_progress();
+    }
+}
+
+void EventBus::publish_progress() {
+    nlohmann::json targets = nlohmann::json::array();
+    const auto now = Clock::now();
+    for (std::size_t i = m_handed_over; i < m_order.size(); ++i) {
+        const auto held = m_held.find(m_order[i]);
+        if (held == m_held.end() || !held->second.started) {
+            continue;
+        }
+        const HeldTarget& target = held->second;
+        const auto elapsed = target.finished ? target.ran_for : now - target.started_at;
+        nlohmann::json entry{{"target", m_order[i]},
+                             {"stage", target.stage},
+                             {"label", target.label},
+                             {"elapsed_s", std::chrono::duration<double>(elapsed).count()}};
+        if (target.finished) {
+            entry["result"] = target.result;
+        }
+        targets.push_back(std::move(entry));
+    }
+    deliver({{"type", "progress"}, {"targets", std::move(targets)}}, true);
+}
+
+// `progress` is new in ABI 1.2: reporters built for 1.0 or 1.1 never see it
+// (one may count events, or not expect a type it does not know).
+constexpr std::uint32_t k_progress_since_minor = 2;
+
+void EventBus::deliver(const nlohmann::json& event, bool progress) {
     for (auto it = m_reporters.begin(); it != m_reporters.end();) {
+        if (progress &&
+            (*it)->instance().library().descriptor().abi_minor < k_progress_since_minor) {
+            ++it;
+            continue;
+        }
         try {
             (*it)->event(event);
             ++it;
@@ -88,14 +195,23 @@ void EventBus::publish(const nlohmann::json& event) {
 }
 
 void EventBus::run_started(const std::vector<std::string>& targets) {
+    std::lock_guard lock(m_mutex);
+    m_order = targets;
     publish({{"type", "run_started"}, {"targets", targets}});
 }
 
 void EventBus::target_started(const std::string& target, std::size_t index) {
-    publish({{"type", "target_started"}, {"target", target}, {"index", index}});
+    std::lock_guard lock(m_mutex);
+    // When it really started: with -j its event may reach reporters later,
+    // after the targets before it finished.
+    publish({{"type", "target_started"},
+             {"target", target},
+             {"index", index},
+             {"started_at", local_time_now()}});
 }
 
 void EventBus::stage(const std::string& target, Stage stage) {
+    std::lock_guard lock(m_mutex);
     publish({{"type", "stage"},
              {"target", target},
              {"stage", stage_name(stage)},
@@ -103,6 +219,7 @@ void EventBus::stage(const std::string& target, Stage stage) {
 }
 
 void EventBus::output(const std::string& target, vmtest_stream stream, std::string_view data) {
+    std::lock_guard lock(m_mutex);
     publish_output(target, stream, data, m_output_text[{target, stream}].push(data));
 }
 
@@ -122,6 +239,7 @@ void EventBus::publish_output(const std::string& target, vmtest_stream stream,
 }
 
 void EventBus::target_finished(const TargetResult& result) {
+    std::lock_guard lock(m_mutex);
     for (auto it = m_output_text.begin(); it != m_output_text.end();) {
         if (it->first.first != result.name) {
             ++it;
@@ -157,6 +275,17 @@ void EventBus::target_finished(const TargetResult& result) {
 }
 
 void EventBus::run_finished(const std::vector<TargetResult>& results, bool interrupted) {
+    std::lock_guard lock(m_mutex);
+    // Every target has ended by now; a block still held (a target that
+    // never reported its end) is not lost, it goes out in order.
+    for (; m_handed_over < m_order.size(); ++m_handed_over) {
+        if (const auto held = m_held.find(m_order[m_handed_over]); held != m_held.end()) {
+            for (const auto& event : held->second.events) {
+                deliver(event);
+            }
+            m_held.erase(held);
+        }
+    }
     int passed = 0, failed = 0, errors = 0, not_run = 0;
     for (const auto& result : results) {
         switch (result.outcome) {
@@ -183,6 +312,7 @@ void EventBus::run_finished(const std::vector<TargetResult>& results, bool inter
 }
 
 bool EventBus::finish() {
+    std::lock_guard lock(m_mutex);
     bool all_finished = !m_reporter_dropped;
     for (auto& reporter : m_reporters) {
         try {

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,9 +48,21 @@ struct TargetResult {
 // Fans run events out to every reporter. Events are JSON documents (schema
 // in sdk/README.md); a reporter that fails is reported once and dropped, so
 // one broken reporter cannot stop the run or the others.
+//
+// Safe to call from several threads (targets running side by side, -j): one
+// mutex serialises every call, so a reporter is never called from two
+// threads at once and needs no locking of its own.
 class EventBus {
   public:
     void add(std::unique_ptr<plugin_host::ReporterPlugin> reporter);
+
+    // For targets that run side by side: from now on each target's events
+    // are held and handed to the reporters as one block when the target
+    // finished and every target before it (in run_started's order) was
+    // handed over. Reporters thus see exactly the events of a sequential
+    // run, in its order; what runs meanwhile they learn from `progress`
+    // events (Since 1.2), sent only while holding. Call before run_started.
+    void hold_target_events();
 
     void run_started(const std::vector<std::string>& targets);
     void target_started(const std::string& target, std::size_t index);
@@ -62,20 +76,48 @@ class EventBus {
     // unfinished becomes U+FFFD in a last output event's text.
     void target_finished(const TargetResult& result);
     void run_finished(const std::vector<TargetResult>& results, bool interrupted);
+    // While holding: a `progress` event listing the targets started and not
+    // yet handed over, with their stage and how long they have been running.
+    // Sent by the bus itself when a target starts, changes stage or ends;
+    // called about once a second so the elapsed times move.
+    void progress();
     // Lets every reporter flush and close its report. False when one could
     // not, or one was dropped during the run (each is reported in one line):
     // a run with a missing report must not pass for good.
     bool finish();
 
   private:
+    using Clock = std::chrono::steady_clock;
+
+    // A target's events while they are held.
+    struct HeldTarget {
+        std::vector<nlohmann::json> events;
+        bool started = false;
+        bool finished = false;
+        Clock::time_point started_at;
+        Clock::duration ran_for{};
+        std::string stage;
+        std::string label;
+        std::string result;
+    };
+
     void publish(const nlohmann::json& event);
+    void deliver(const nlohmann::json& event, bool progress = false);
+    void hand_over_finished();
+    void publish_progress();
     void publish_output(const std::string& target, vmtest_stream stream, std::string_view bytes,
                         std::string text);
 
+    std::mutex m_mutex;  // taken by every public member; private ones run under it
     std::vector<std::unique_ptr<plugin_host::ReporterPlugin>> m_reporters;
     bool m_reporter_dropped = false;
     // Per target and stream: the text decoder carrying split characters.
     std::map<std::pair<std::string, vmtest_stream>, sdk::Utf8Stream> m_output_text;
+
+    bool m_holding = false;
+    std::vector<std::string> m_order;        // run_started's targets
+    std::size_t m_handed_over = 0;           // m_order[0..m_handed_over) are delivered
+    std::map<std::string, HeldTarget> m_held;
 };
 
 }  // namespace vmtest::run

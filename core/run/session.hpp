@@ -22,10 +22,12 @@ inline constexpr int k_exit_timeout = 124;        // the one target timed out (a
 // be mistaken for one of vmtest's own statuses or for 124 and 128+N.
 inline constexpr int k_exit_failures_cap = 63;
 
-// Runs targets one after the other, reporting each through the event bus,
-// up to the run_finished event; the caller then lets the reporters finish
-// (EventBus::finish) and passes the outcome to exit_status(). After
-// Ctrl-C/SIGTERM the remaining targets are reported as not run.
+// Runs targets one after the other, or up to env.jobs at once as the host's
+// memory allows (parallel_scheduler.hpp), reporting each through the event
+// bus, up to the run_finished event; results are in the targets' order
+// either way. The caller then lets the reporters finish (EventBus::finish)
+// and passes the outcome to exit_status(). After Ctrl-C/SIGTERM the targets
+// not started yet are reported as not run.
 std::vector<TargetResult> run_targets(const std::vector<config::Target>& targets,
                                       RunEnvironment& env);
 

@@ -34,6 +34,7 @@ std::optional<std::string> ShareSelector::probe(const PluginFacts& facts,
 std::string ShareSelector::choose(const std::string& requested,
                                   const std::vector<sdk::Export>& exports,
                                   const PluginOptions& options) {
+    std::lock_guard lock(m_mutex);
     if (requested != "auto") {
         if (auto failure = probe(m_catalog.facts(VMTEST_KIND_SHARE, requested), exports, options)) {
             throw std::runtime_error("share " + requested + " cannot run here: " + *failure);

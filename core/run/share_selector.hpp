@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -38,6 +39,9 @@ class ShareSelector {
     const plugin_host::PluginRegistry& m_registry;
     PluginCatalog m_catalog;
     std::map<std::string, std::string> m_auto_choices;  // by the options given
+    // Targets running side by side (-j) choose at once: one probes, the
+    // others wait for its choice (and never run the same probe twice at once).
+    std::mutex m_mutex;
 };
 
 }  // namespace vmtest::run

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -51,6 +52,9 @@ class TargetRun {
     TargetRun(const config::Target& target, std::size_t index, RunEnvironment& env)
         : m_target(target), m_index(index), m_env(env) {
         m_result.name = target.name;
+        if (env.jobs <= 1) {
+            m_leftovers.emplace();
+        }
     }
 
     TargetResult run() {
@@ -260,7 +264,9 @@ class TargetRun {
         }
         m_backend.reset();
         m_share.reset();
-        m_leftovers.stop();  // what escaped the groups stopped above
+        if (m_leftovers) {
+            m_leftovers->stop();  // what escaped the groups stopped above
+        }
         log_guest_boot_phases();
         save_boot_log();
         m_dir.reset();
@@ -342,7 +348,9 @@ class TargetRun {
     RunEnvironment& m_env;
     TargetResult m_result;
     PhaseTimer m_phases{Clock::now()};
-    LeftoverSweep m_leftovers;  // what already runs when the target starts is not its own
+    // What already runs when the target starts is not its own. Alone (-j1)
+    // only: beside other targets, what appears meanwhile may be theirs.
+    std::optional<LeftoverSweep> m_leftovers;
 
     std::unique_ptr<util::RuntimeDir> m_dir;
     std::filesystem::path m_console_log;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,7 +22,13 @@ struct RunEnvironment {
     std::filesystem::path state_dir;        // boot logs are saved below it
     std::vector<std::string> environment;   // the host's, for the command
     bool debug = false;
-    ShareSelector shares{registry};         // resolves share "auto" once per run
+    // How many targets run at once (-j). Above 1, a target may not stop the
+    // processes that appeared while it ran (they may be another target's):
+    // the session sweeps leftovers when no target runs instead.
+    std::size_t jobs = 1;
+    // What the running targets' memory may add up to (-j; host_capacity.hpp).
+    std::uint64_t memory_budget = UINT64_MAX;
+    ShareSelector shares{registry};         // resolves share "auto" once per run (thread-safe)
 };
 
 // Runs one target from start to end: prepares kernel and initramfs, starts

@@ -179,7 +179,12 @@ void RunRecorder::record(const nlohmann::json& event) {
     } else if (type == "target_started") {
         TargetRecord& record = target(string_member(event, "target"));
         record.started = true;
-        record.started_at = local_time_now();
+        // Since 1.2 the event says when the target started (with -j it can
+        // arrive well after); an older host's does not.
+        record.started_at = string_member(event, "started_at");
+        if (record.started_at.empty()) {
+            record.started_at = local_time_now();
+        }
     } else if (type == "output") {
         TargetRecord& record = target(string_member(event, "target"));
         const std::string data = string_member(event, "data");

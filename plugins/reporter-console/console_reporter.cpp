@@ -18,7 +18,21 @@
 // That newline only ever goes where the console writes its own lines too;
 // a stream that carries nothing but the command's bytes (fd 2 when it is
 // another file than the console's fd, e.g. `2>errors.log`) never gets one.
+//
+// Targets running side by side (-j): vmtest hands each target's events over
+// as one block once it finished, in the targets' order, so the console
+// prints them as above, one target after the other. Meanwhile `progress`
+// events (ABI 1.2) list the running targets; on a terminal they become one
+// status line per target below everything else, redrawn in place and
+// erased before the next block is printed:
+//
+//   build-6.1    Running command   12s
+//   build-6.6    done (pass)       8s
+//
+// Off a terminal they are ignored: a log gets the blocks only.
+#include <algorithm>
 #include <string>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +50,11 @@ class ConsoleReporter : public sdk::Reporter {
 
     void event(const nlohmann::json& event) override {
         const std::string type = event.value("type", "");
+        if (type == "progress") {
+            show_progress(event);
+            return;
+        }
+        erase_status();
         if (type == "target_started") {
             end_stage_line();
             write_line(bold("=> " + event.value("target", "")));
@@ -52,6 +71,7 @@ class ConsoleReporter : public sdk::Reporter {
     }
 
     void finish() override {
+        erase_status();
         end_stage_line();
         end_output_line();
     }
@@ -80,6 +100,65 @@ class ConsoleReporter : public sdk::Reporter {
             write_line("boot log: " + log);
         }
         write_line(paint("31", "FAILED") + (why.empty() ? "" : " (" + why + ")"));
+    }
+
+    // One line per running target, below the blocks printed so far.
+    void show_progress(const nlohmann::json& event) {
+        if (!m_tty) {
+            return;
+        }
+        erase_status();
+        end_stage_line();
+        const std::size_t width = terminal_width();
+        for (const auto& target : event.value("targets", nlohmann::json::array())) {
+            const std::string result = target.value("result", "");
+            std::string label = target.value("label", "");
+            const std::string line = target.value("target", "") + "  " +
+                               (!result.empty()  ? "done (" + result + ")"
+                                : label.empty() ? "Starting"
+                                                 : label) +
+                               "  " + elapsed_text(target.value("elapsed_s", 0.0));
+            write_own(paint("2", fit(line, width)) + "\n");
+            ++m_status_lines;
+        }
+    }
+
+    void erase_status() {
+        if (m_status_lines > 0) {
+            write_all(m_fd, "\033[" + std::to_string(m_status_lines) + "A\r\033[J");
+            m_status_lines = 0;
+        }
+    }
+
+    static std::string elapsed_text(double seconds) {
+        const long whole = static_cast<long>(std::max(0.0, seconds));
+        if (whole < 60) {
+            return std::to_string(whole) + "s";
+        }
+        const std::string rest = std::to_string(whole % 60);
+        return std::to_string(whole / 60) + "m" + (rest.size() < 2 ? "0" : "") + rest + "s";
+    }
+
+    // A status line that wrapped would take two rows, and erasing would
+    // leave one behind: cut it to the terminal's width, at a character edge.
+    static std::string fit(std::string line, std::size_t width) {
+        if (line.size() < width) {
+            return line;
+        }
+        std::size_t cut = width > 1 ? width - 1 : 0;
+        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) {
+            --cut;
+        }
+        line.resize(cut);
+        return line;
+    }
+
+    std::size_t terminal_width() const {
+        winsize size{};
+        if (::ioctl(m_fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+            return size.ws_col;
+        }
+        return 80;
     }
 
     void show_stage(const std::string& label) {
@@ -160,6 +239,7 @@ class ConsoleReporter : public sdk::Reporter {
     bool m_stderr_shared;  // fd 2 is the console's file: its output lines count too
     bool m_stage_open = false;
     bool m_output_line_open = false;  // the console's file ends inside an output line
+    std::size_t m_status_lines = 0;   // progress lines drawn at the bottom (terminal only)
 };
 
 }  // namespace

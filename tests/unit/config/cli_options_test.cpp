@@ -185,6 +185,44 @@ TEST(CliOptions, BadTimeout) {
               "--timeout: expected a positive integer (seconds), got '-5'");
 }
 
+TEST(CliOptions, JobsTakeANumberInEveryUsualSpelling) {
+    EXPECT_EQ(parse({}).jobs, std::nullopt) << "default: one at a time, as upstream";
+    EXPECT_EQ(parse({"-j", "2"}).jobs, 2);
+    EXPECT_EQ(parse({"-j2"}).jobs, 2);
+    EXPECT_EQ(parse({"--jobs", "3"}).jobs, 3);
+    EXPECT_EQ(parse({"--jobs=4"}).jobs, 4);
+    EXPECT_EQ(parse({"-j", "256"}).jobs, 256);
+}
+
+TEST(CliOptions, JobsWithoutANumberAskVmtestToChoose) {
+    EXPECT_EQ(parse({"-j"}).jobs, k_jobs_auto);
+    EXPECT_EQ(parse({"--jobs"}).jobs, k_jobs_auto);
+    EXPECT_EQ(parse({"--jobs=auto"}).jobs, k_jobs_auto);
+    const auto options = parse({"-j", "-k", "bzImage", "make", "check"});
+    EXPECT_EQ(options.jobs, k_jobs_auto);
+    EXPECT_EQ(options.kernel, fs::path("bzImage")) << "-k is not taken for -j's value";
+    EXPECT_EQ(options.command(), "make check");
+    const auto words = parse({"-j", "make", "check"});
+    EXPECT_EQ(words.command(), "make check") << "a word is the command, not -j's value";
+    EXPECT_EQ(words.jobs, k_jobs_auto);
+    EXPECT_EQ(parse({"-j", "--", "make", "-j", "4"}).command(), "make -j 4")
+        << "after --, every word is the command's";
+}
+
+TEST(CliOptions, BadJobsNameTheFlag) {
+    const std::string expected =
+        "--jobs: expected a number of targets from 1 to 256 (or no value: as many as the host "
+        "can take), got '";
+    EXPECT_EQ(usage_error_of({"-j", "0"}), expected + "0'");
+    EXPECT_EQ(usage_error_of({"-j", "-1"}), expected + "-1'");
+    EXPECT_EQ(usage_error_of({"-j0"}), expected + "0'");
+    EXPECT_EQ(usage_error_of({"--jobs=many"}), expected + "many'");
+    EXPECT_EQ(usage_error_of({"-j", "257"}), expected + "257'");
+    EXPECT_EQ(usage_error_of({"-j", "99999999999999999999"}), expected + "99999999999999999999'");
+    EXPECT_EQ(usage_error_of({"-j", "2x"}), expected + "2x'");
+    EXPECT_EQ(usage_error_of({"-j", "+2"}), expected + "+2'");
+}
+
 TEST(CliOptions, BadFilterRegex) {
     const std::string error = usage_error_of({"-f", "(unclosed"});
     EXPECT_EQ(error.rfind("--filter: invalid regular expression '(unclosed': ", 0), 0u) << error;

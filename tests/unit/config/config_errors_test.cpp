@@ -376,6 +376,20 @@ TEST(ConfigErrors, ReportersNotAnArray) {
               "vmtest.toml:1:1: field 'reporters' must be an array of strings, got \"tap\"");
 }
 
+TEST(ConfigErrors, BadJobs) {
+    const std::string target = with_head("kernel = \"k\"\ncommand = \"c\"\n");
+    EXPECT_EQ(error_of("jobs = 0\n" + target),
+              "vmtest.toml:1:1: field 'jobs' must be an integer from 1 to 256, got 0");
+    EXPECT_EQ(error_of("\njobs = -2\n" + target),
+              "vmtest.toml:2:1: field 'jobs' must be an integer from 1 to 256, got -2");
+    EXPECT_EQ(error_of("jobs = 100000\n" + target),
+              "vmtest.toml:1:1: field 'jobs' must be an integer from 1 to 256, got 100000");
+    EXPECT_EQ(error_of("jobs = \"2\"\n" + target),
+              "vmtest.toml:1:1: field 'jobs' must be an integer from 1 to 256, got \"2\"");
+    EXPECT_EQ(error_of("jobs = 2.0\n" + target),
+              "vmtest.toml:1:1: field 'jobs' must be an integer from 1 to 256, got 2.0");
+}
+
 TEST(ConfigErrors, LongValuesAreShortened) {
     EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\nvm.memory = \"" +
                                  std::string(100, 'x') + "\"\n")),

@@ -235,6 +235,21 @@ command = "true"
     EXPECT_EQ(config.reporters[2], (ReporterSpec{"json", fs::path("/tmp/r.json")}));
 }
 
+TEST(ConfigFile, JobsIsADocumentLevelCount) {
+    const Config config = parse_config(R"(
+jobs = 3
+
+[[target]]
+name = "t"
+kernel = "k"
+command = "true"
+)",
+                                       k_file);
+    EXPECT_EQ(config.jobs, 3);
+    EXPECT_EQ(parse_config("[[target]]\nname = \"t\"\nkernel = \"k\"\ncommand = \"c\"\n", k_file).jobs,
+              std::nullopt);
+}
+
 TEST(ConfigFile, MountsAreSortedByGuestPath) {
     const Config config = parse_config(R"(
 [[target]]
