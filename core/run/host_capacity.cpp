@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "config/cli_options.hpp"
-#include "util/text_file.hpp"
+#include "vmtest/plugin-support/text_file.hpp"
 
 namespace vmtest::run {
 

@@ -11,7 +11,7 @@
 #include <gmock/gmock.h>
 
 #include "../support/process_table.hpp"
-#include "../unit/reporters/report_consumers.hpp"
+#include "../support/report_consumers.hpp"
 #include "e2e_fixture.hpp"
 
 namespace vmtest::e2e {
