@@ -44,11 +44,12 @@ class ParallelRuns : public E2E {
     }
 
     // The report's text with what differs between any two runs (times,
-    // durations) blanked out.
+    // durations, the phases' seconds) blanked out.
     std::string without_timings(const std::filesystem::path& file) const {
         std::string text = read_file(file);
         for (const char* pattern : {R"( time="[0-9.]+")", R"( timestamp="[0-9T:-]+")",
-                                    R"(duration_s: [0-9.]+)"}) {
+                                    R"(_s: [0-9.]+)",
+                                    R"( value="[0-9]+\.[0-9]+")"}) {
             text = std::regex_replace(text, std::regex(pattern), "");
         }
         return text;
