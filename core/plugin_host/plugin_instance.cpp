@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "vmtest/sdk/bytes.hpp"
 
 namespace vmtest::plugin_host {
 
@@ -42,44 +41,6 @@ struct PluginInstance::Services {
     }
 };
 
-PluginInstance::Reply::Reply(const PluginInstance& owner) : vmtest_reply{}, m_owner(owner) {
-    struct_size = sizeof(vmtest_reply);
-    host_data = this;
-    set_json = set_json_thunk;
-    set_error = set_error_thunk;
-}
-
-void PluginInstance::Reply::set_json_thunk(vmtest_reply* reply, const char* json) {
-    static_cast<Reply*>(reply)->m_json = json ? json : "";
-}
-
-void PluginInstance::Reply::set_error_thunk(vmtest_reply* reply, const char* message) {
-    static_cast<Reply*>(reply)->m_error = message ? message : "";
-}
-
-CallOutcome PluginInstance::Reply::outcome(vmtest_status status) const {
-    CallOutcome outcome;
-    outcome.status = status;
-    outcome.error = m_error;
-    if (status != VMTEST_OK && outcome.error.empty()) {
-        outcome.error = m_owner.label() + " failed without saying why (status " +
-                        std::to_string(status) + ")";
-    }
-    if (!m_json.empty()) {
-        try {
-            outcome.result = nlohmann::json::parse(m_json);
-            // A 1.0 plugin sends no "_base64" siblings: leave its members alone.
-            if (m_owner.library().descriptor().abi_minor >= 1) {
-                sdk::decode_byte_strings(outcome.result);
-            }
-        } catch (const std::exception& e) {
-            outcome.status = VMTEST_ERROR;
-            outcome.error = m_owner.label() + " replied invalid JSON: " + e.what();
-        }
-    }
-    return outcome;
-}
-
 PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library,
                                const nlohmann::json& config, HostCallbacks callbacks)
     : m_library(std::move(library)), m_services(std::make_unique<Services>()) {
@@ -93,12 +54,12 @@ PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library,
 
     const auto& descriptor = m_library->descriptor();
     const std::string text = document_text(config);
-    Reply reply(*this);
+    sdk::HostReply reply;
     const vmtest_status status =
         descriptor.create(&m_services->api, text.c_str(), &m_handle, &reply);
     if (status != VMTEST_OK || !m_handle) {
         throw PluginError(status == VMTEST_OK ? VMTEST_ERROR : status,
-                          label() + ": " + reply.outcome(status).error);
+                          label() + ": " + reply.outcome(status, descriptor, label()).error);
     }
     m_ops = descriptor.ops;
 }
@@ -110,16 +71,7 @@ PluginInstance::~PluginInstance() {
 }
 
 std::string PluginInstance::document_text(const nlohmann::json& document) const {
-    nlohmann::json encoded = document;
-    const auto carried = sdk::encode_byte_strings(encoded);
-    if (!carried.empty() && m_library->descriptor().abi_minor < 1) {
-        throw PluginError(VMTEST_ERROR,
-                          label() + " is built for plugin ABI 1.0, which cannot carry " +
-                              carried.front() +
-                              " (bytes that are not UTF-8); rebuild it against this vmtest's SDK");
-    }
-    // Object keys are the only strings left that could be invalid.
-    return encoded.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return sdk::document_text(document, m_library->descriptor(), label());
 }
 
 std::string PluginInstance::label() const {

@@ -2,28 +2,20 @@
 
 #include <functional>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "plugin_host/plugin_library.hpp"
+#include "vmtest/sdk/ops_table.hpp"
 #include "vmtest/sdk/plugin.h"
 
 namespace vmtest::plugin_host {
 
 // A plugin call that did not return VMTEST_OK; what() is the plugin's own
 // one-line message.
-class PluginError : public std::runtime_error {
-  public:
-    PluginError(vmtest_status status, const std::string& message)
-        : std::runtime_error(message), m_status(status) {}
-    vmtest_status status() const { return m_status; }
-
-  private:
-    vmtest_status m_status;
-};
+using PluginError = sdk::PluginCallError;
 
 // What the host offers one instance (see vmtest_host_api). Unset callbacks
 // mean "never stop" and "drop output".
@@ -33,11 +25,7 @@ struct HostCallbacks {
 };
 
 // The result of one call through a plugin's table.
-struct CallOutcome {
-    vmtest_status status = VMTEST_OK;
-    nlohmann::json result;  // null when the plugin replied no JSON
-    std::string error;
-};
+using CallOutcome = sdk::CallOutcome;
 
 // One instance of a plugin: owns the plugin's handle, keeps its library
 // loaded, and turns calls through the C tables into C++ calls.
@@ -67,14 +55,14 @@ class PluginInstance {
     // (older, shorter) table does not have yields VMTEST_UNSUPPORTED.
     template <typename Function, typename... Args>
     CallOutcome invoke(Function function, Args... args) {
-        Reply reply(*this);
+        sdk::HostReply reply;
         if (!function) {
             return {VMTEST_UNSUPPORTED, nullptr, label() + " does not implement this call"};
         }
         ++m_calls_running;  // a C function: nothing can throw past this
         const vmtest_status status = function(m_handle, args..., &reply);
         --m_calls_running;
-        return reply.outcome(status);
+        return reply.outcome(status, m_library->descriptor(), label());
     }
 
     // True while a call of this instance runs: a plugin polling should_stop
@@ -92,19 +80,6 @@ class PluginInstance {
     }
 
   private:
-    // The host side of vmtest_reply: collects what the plugin sets.
-    class Reply : public vmtest_reply {
-      public:
-        explicit Reply(const PluginInstance& owner);
-        CallOutcome outcome(vmtest_status status) const;
-
-      private:
-        const PluginInstance& m_owner;
-        std::string m_json;
-        std::string m_error;
-        static void set_json_thunk(vmtest_reply* reply, const char* json);
-        static void set_error_thunk(vmtest_reply* reply, const char* message);
-    };
     struct Services;
 
     std::shared_ptr<PluginLibrary> m_library;

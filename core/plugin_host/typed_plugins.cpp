@@ -1,9 +1,10 @@
 #include "plugin_host/typed_plugins.hpp"
 
-#include "plugin_host/ops_entry.hpp"
+#include "vmtest/sdk/ops_table.hpp"
 
 namespace vmtest::plugin_host {
 
+using sdk::entry;
 
 BackendPlugin::BackendPlugin(std::unique_ptr<PluginInstance> instance)
     : m_instance(std::move(instance)), m_ops(m_instance->ops<vmtest_backend_ops>()) {}

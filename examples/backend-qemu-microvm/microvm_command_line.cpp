@@ -50,14 +50,10 @@ bool needs_shared_memory(const VmSpec& spec) {
     return false;
 }
 
-// -m reads a number without a unit as MiB, a memory backend's size as
-// bytes: say MiB explicitly.
-std::string memory_backend_size(const std::string& memory) {
-    if (!memory.empty() && std::isdigit(static_cast<unsigned char>(memory.back()))) {
-        return memory + "M";
-    }
-    return memory;
-}
+// The guest's RAM in bytes (the spec's memory_bytes, since ABI 1.2, which
+// is not QEMU's -m text), with QEMU's unit for bytes: -m reads a bare
+// number as MiB.
+std::string memory_size(const VmSpec& spec) { return std::to_string(spec.memory_bytes) + "B"; }
 
 void add_machine(std::vector<std::string>& argv, const VmSpec& spec) {
     // acpi=on: the kernel finds the virtio-mmio devices in the ACPI tables
@@ -70,7 +66,7 @@ void add_machine(std::vector<std::string>& argv, const VmSpec& spec) {
         // memory: the machine's RAM comes from this backend object.
         add(argv, {"-object",
                    "memory-backend-memfd,id=vmtest-ram,share=on,size=" +
-                       memory_backend_size(spec.memory)});
+                       memory_size(spec)});
         machine += ",memory-backend=vmtest-ram";
     }
     add(argv, {"-machine", machine});
@@ -87,7 +83,7 @@ void add_cpu(std::vector<std::string>& argv, const VmSpec& spec, Accelerator acc
         // "max": every feature TCG emulates, as vmtest's qemu-tcg gives.
         add(argv, {"-accel", spec.cpus > 1 ? "tcg,thread=multi" : "tcg", "-cpu", "max"});
     }
-    add(argv, {"-smp", std::to_string(spec.cpus), "-m", spec.memory});
+    add(argv, {"-smp", std::to_string(spec.cpus), "-m", memory_size(spec)});
 }
 
 void add_channels(std::vector<std::string>& argv, const VmSpec& spec) {

@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "process_group.hpp"
+#include <vmtest/plugin-support/child_process.hpp>
 
 namespace microvm {
 
@@ -30,7 +30,10 @@ class MemoryFile {
     MemoryFile(const MemoryFile&) = delete;
     MemoryFile& operator=(const MemoryFile&) = delete;
 
-    int fd() const { return m_fd; }
+    // A path the child opens for its output: ChildProcess opens its files
+    // after fork, where /proc/self is the child, which still holds this
+    // descriptor (MFD_CLOEXEC closes it only at exec).
+    std::string path() const { return "/proc/self/fd/" + std::to_string(m_fd); }
 
     std::string contents() const {
         std::string text;
@@ -80,9 +83,10 @@ void probe_microvm(const vmtest::sdk::Host& host, const vmtest::sdk::VmSpec& spe
     const std::string binary = qemu_binary(spec);
     MemoryFile out("qemu-machine-help");
     MemoryFile err("qemu-machine-help-err");
-    ProcessGroup qemu({binary, "-machine", "help"}, out.fd(), err.fd());
+    vmtest::util::ChildProcess qemu(
+        vmtest::util::SpawnOptions{{binary, "-machine", "help"}, out.path(), err.path(), false});
     const auto give_up = std::chrono::steady_clock::now() + limit;
-    std::optional<ChildExit> exit;
+    std::optional<vmtest::util::ChildExit> exit;
     while (!(exit = qemu.wait_for(k_poll_interval))) {
         if (host.should_stop()) {
             throw vmtest::sdk::cancelled("stopped while asking " + binary + " for its machines");

@@ -28,7 +28,15 @@ class Cached9pShare : public sdk::Share {
     Cached9pShare(sdk::Host host, const nlohmann::json& config)
         : m_host(host), m_msize(config.value("msize", 512 * 1024)) {}
 
-    sdk::ShareDescription describe() override { return {"9p", {"9pnet_virtio", "9p"}}; }
+    // Fields by name: the SDK appends members to its description structs
+    // (priority, options since 1.2), which brace-init by position misses.
+    sdk::ShareDescription describe() override {
+        sdk::ShareDescription description;
+        description.attachment = "9p";
+        description.guest_modules = {"9pnet_virtio", "9p"};
+        description.options = {{"msize", {"integer", "largest 9p message in bytes"}}};
+        return description;
+    }
 
     void probe(const std::vector<sdk::Export>& exports) override {
         for (const auto& e : exports) {

@@ -89,33 +89,40 @@ ChildProcess::ChildProcess(const SpawnOptions& options) {
 }
 
 ChildProcess::~ChildProcess() {
-    if (!m_exit) {
+    if (!poll()) {
         terminate(std::chrono::milliseconds(2000));
     }
 }
 
 std::optional<ChildExit> ChildProcess::wait_for(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!m_exit) {
-        int status = 0;
-        const pid_t got = waitpid(m_pid, &status, WNOHANG);
-        if (got == m_pid) {
-            m_exit = decode(status);
-            break;
-        }
-        if (got < 0 && errno != EINTR) {
-            m_exit = ChildExit{127, 0};  // not our child any more; nothing to wait for
-            break;
+    for (;;) {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_exit) {
+                return m_exit;
+            }
+            int status = 0;
+            const pid_t got = waitpid(m_pid, &status, WNOHANG);
+            if (got == m_pid) {
+                m_exit = decode(status);
+                return m_exit;
+            }
+            if (got < 0 && errno != EINTR) {
+                m_exit = ChildExit{127, 0};  // not our child any more; nothing to wait for
+                return m_exit;
+            }
         }
         if (std::chrono::steady_clock::now() >= deadline) {
-            break;
+            return std::nullopt;
         }
+        // Outside the lock: another thread may reap or signal meanwhile.
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    return m_exit;
 }
 
 void ChildProcess::send_signal(int signal) {
+    std::lock_guard lock(m_mutex);
     if (!m_exit) {
         // The whole group: QEMU's own helpers go too.
         if (m_own_group) {

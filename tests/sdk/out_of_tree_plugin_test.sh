@@ -23,6 +23,9 @@ if grep -q '^refused' <<<"$listing"; then echo "FAIL: a plugin was refused"; exi
   { echo "FAIL: the out-of-tree plugin exports more than vmtest_plugin_entry"; exit 1; }
 echo "out-of-tree plugin loads"
 
+# Its unit test, built against the installed fake host, runs without vmtest.
+"$work/plugin/summary_reporter_test" || { echo "FAIL: the plugin's fake-host test"; exit 1; }
+
 # vmtest::plugin-support, installed and exported with the SDK, links and
 # works out of tree.
 cmake -S "$source/tests/sdk/plugin-support-consumer" -B "$work/consumer" -G Ninja \

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "temp_dir.hpp"
+
 #include "vmtest/plugin-support/deadline.hpp"
 #include "vmtest/plugin-support/json_reader.hpp"
 #include "vmtest/plugin-support/unix_socket.hpp"
@@ -24,18 +26,7 @@ namespace vmtest::protocol::testing {
 inline constexpr std::chrono::milliseconds k_peer_timeout{5000};
 
 // A mkdtemp() directory, removed with its contents on destruction.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::string& path() const { return m_path; }
-    std::string file(const std::string& name) const { return m_path + "/" + name; }
-
-  private:
-    std::string m_path;
-};
+using TempDir = test_support::TempDir;
 
 // A listening unix socket. Clients can connect as soon as it exists (the
 // kernel queues them), accept() picks them up later.

@@ -12,14 +12,6 @@ report::RunRecord record(const Events& events) {
     return recorder.run();
 }
 
-TempDir::TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "vmtest-report.XXXXXX").string();
-    m_path = mkdtemp(pattern.data());
-}
-
-TempDir::~TempDir() { std::filesystem::remove_all(m_path); }
-
 const std::string k_subtest_tap = "make: Entering directory '/mnt/vmtest'\n"
                                   "TAP version 13\n"
                                   "1..6\n"

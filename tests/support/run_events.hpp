@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "temp_dir.hpp"
+
 #include "run_record.hpp"
 
 namespace vmtest::report_testing {
@@ -18,17 +20,7 @@ using Events = std::vector<nlohmann::json>;
 report::RunRecord record(const Events& events);
 
 // A private directory for a test's report files, removed afterwards.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return m_path; }
-
-  private:
-    std::filesystem::path m_path;
-};
+using TempDir = test_support::TempDir;
 
 nlohmann::json run_started(const std::vector<std::string>& targets);
 nlohmann::json target_started(const std::string& target, int index);

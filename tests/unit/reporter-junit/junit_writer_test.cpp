@@ -13,6 +13,7 @@
 #include "junit_writer.hpp"
 #include "../../support/report_consumers.hpp"
 #include "../../support/run_events.hpp"
+#include "vmtest/sdk/testing/fake_host.hpp"
 #include "xml_text.hpp"
 
 namespace vmtest::reporter_junit {
@@ -276,24 +277,8 @@ TEST_F(JunitWriter, HugeOutputIsCappedAndSaysSo) {
     EXPECT_THAT(out, ::testing::StartsWith("[vmtest: 2097152 bytes of earlier output were not kept]"));
 }
 
-// The reporter as the plugin runs it, minus dlopen().
-class FakeHost {
-  public:
-    FakeHost() {
-        m_api.struct_size = sizeof m_api;
-        m_api.context = this;
-        m_api.log = [](void* self, int, const char* message) {
-            static_cast<FakeHost*>(self)->logged.push_back(message);
-        };
-        m_api.should_stop = [](void*) { return 0; };
-        m_api.output = [](void*, int, const char*, size_t) {};
-    }
-    sdk::Host host() const { return sdk::Host(&m_api); }
-    std::vector<std::string> logged;
-
-  private:
-    vmtest_host_api m_api{};
-};
+// The reporter as the plugin runs it, minus dlopen(): on the SDK's fake host.
+using sdk::testing::FakeHost;
 
 TEST_F(JunitWriter, FileReportIsRewrittenAfterEachTargetSoItIsAlwaysWhole) {
     FakeHost host;

@@ -8,6 +8,7 @@
 #include "../../support/report_consumers.hpp"
 #include "../../support/run_events.hpp"
 #include "tap_reporter.hpp"
+#include "vmtest/sdk/testing/fake_host.hpp"
 #include "tap_writer.hpp"
 #include "yaml_text.hpp"
 
@@ -208,11 +209,9 @@ TEST(YamlText, BlockOrQuotedDependingOnTheFirstLine) {
 }
 
 TEST_F(TapWriter, FileReportAfterEachTargetAndAtTheEnd) {
-    const vmtest_host_api api{sizeof(vmtest_host_api), nullptr,
-                              [](void*, int, const char*) {}, [](void*) { return 0; },
-                              [](void*, int, const char*, size_t) {}};
+    const sdk::testing::FakeHost host;
     const fs::path file = m_dir / "results.tap";
-    TapReporter reporter(sdk::Host(&api), {{"path", file.string()}});
+    TapReporter reporter(host.host(), {{"path", file.string()}});
     reporter.event(run_started({"a", "b"}));
     reporter.event(target_started("a", 0));
     reporter.event(passed("a"));

@@ -54,7 +54,9 @@ TEST(GuestPlan, RootWritableExportsTheRootWritableAndNeedsNoOverlay) {
 TEST(GuestPlan, GuestModulesAreVmtestsThenTheBackendsThenTheSharesEachOnce) {
     sdk::BackendDescription backend;
     backend.guest_modules = {"virtio_mmio", "virtio_console"};
-    const sdk::ShareDescription share{"9p", {"9pnet_virtio", "9p", "virtio_mmio"}};
+    sdk::ShareDescription share;
+    share.attachment = "9p";
+    share.guest_modules = {"9pnet_virtio", "9p", "virtio_mmio"};
     EXPECT_THAT(guest_modules_for(target(), backend, share),
                 ElementsAre("virtio_pci", "virtio_console", "overlay", "virtio_mmio",
                             "9pnet_virtio", "9p"));
@@ -65,14 +67,18 @@ TEST(GuestPlan, ABackendDescribeWithoutGuestModulesNeedsNone) {
     const auto backend = nlohmann::json::parse(R"({"attachments": ["9p"], "boot_timeout_s": 60})")
                              .get<sdk::BackendDescription>();
     EXPECT_TRUE(backend.guest_modules.empty());
-    const sdk::ShareDescription share{"9p", {"9p"}};
+    sdk::ShareDescription share;
+    share.attachment = "9p";
+    share.guest_modules = {"9p"};
     EXPECT_THAT(guest_modules_for(target(), backend, share),
                 ElementsAre("virtio_pci", "virtio_console", "overlay", "9p"));
 }
 
 TEST(GuestPlan, InitMountsProjectAtMntVmtestAndAtItsHostPath) {
     const auto t = target();
-    sdk::RunnerDescription runner{{"org.qemu.guest_agent.0"}, {{"/usr/sbin/qemu-ga"}, {"-m"}}};
+    sdk::RunnerDescription runner;
+    runner.channels = {"org.qemu.guest_agent.0"};
+    runner.guest_agent = {{"/usr/sbin/qemu-ga"}, {"-m"}};
     const auto init = init_config_for(t, nine_p_mounts(exports_for(t)), runner, {"a hint"}, false);
     ASSERT_TRUE(init.root);
     EXPECT_TRUE(init.root->read_only);

@@ -52,7 +52,9 @@ std::vector<sdk::GuestMount> nine_p_mounts(const std::vector<sdk::Export>& expor
 }
 
 boot::InitConfig init_for(const config::Target& t) {
-    const sdk::RunnerDescription runner{{"org.qemu.guest_agent.0"}, {{"/usr/sbin/qemu-ga"}, {}}};
+    sdk::RunnerDescription runner;
+    runner.channels = {"org.qemu.guest_agent.0"};
+    runner.guest_agent.candidates = {"/usr/sbin/qemu-ga"};
     return init_config_for(t, nine_p_mounts(exports_for(t)), runner, {}, false);
 }
 

@@ -39,7 +39,7 @@ class AgentProcess {
     AgentProcess(const char* program, const testing::TempDir& dir) {
         const std::string path = "--path=" + dir.file("qga.sock");
         const std::string pidfile = "--pidfile=" + dir.file("qga.pid");
-        const std::string statedir = "--statedir=" + dir.path();
+        const std::string statedir = "--statedir=" + dir.path().string();
         const std::string logfile = "--logfile=" + dir.file("qga.log");
         std::vector<const char*> argv = {program, "--method=unix-listen", path.c_str(),
                                          pidfile.c_str(), statedir.c_str(), logfile.c_str(),

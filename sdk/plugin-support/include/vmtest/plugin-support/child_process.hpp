@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -29,6 +30,10 @@ struct SpawnOptions {
 // down in order) and PR_SET_PDEATHSIG=SIGKILL, so even `kill -9 vmtest`
 // leaves no orphan QEMU or virtiofsd. Spawn from a thread that lives as long
 // as the child: the death signal follows the thread that forked.
+//
+// wait_for, poll, send_signal and terminate may be called from two threads
+// at once (a backend's stop comes while its wait blocks): reaping and
+// signalling take turns, so a signal never reaches a reaped pid's successor.
 class ChildProcess {
   public:
     explicit ChildProcess(const SpawnOptions& options);
@@ -49,6 +54,7 @@ class ChildProcess {
   private:
     pid_t m_pid = -1;
     bool m_own_group = true;
+    std::mutex m_mutex;  // guards m_exit, reaping and signalling
     std::optional<ChildExit> m_exit;
 };
 
