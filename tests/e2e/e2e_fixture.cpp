@@ -10,9 +10,8 @@ void E2E::SetUp() {
         GTEST_SKIP() << "no kernel in /boot (install linux-image-amd64)";
     }
     m_release = release_of(m_kernel);
-    std::string pattern = (std::filesystem::temp_directory_path() / "vmtest-e2e.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    m_root = pattern;
+    m_temp.emplace();
+    m_root = m_temp->path();
     m_project = m_root / "project dir";  // a space, to catch quoting bugs
     m_runtime = m_root / "run";
     std::filesystem::create_directories(m_project);
@@ -20,12 +19,12 @@ void E2E::SetUp() {
 }
 
 void E2E::TearDown() {
-    if (m_root.empty()) {
+    if (!m_temp) {
         return;
     }
     EXPECT_TRUE(qemu_processes_mentioning(m_root.string()).empty()) << "QEMU left running";
     EXPECT_TRUE(std::filesystem::is_empty(m_runtime)) << "runtime directory left behind";
-    std::filesystem::remove_all(m_root);
+    m_temp.reset();
 }
 
 VmtestProcess::Options E2E::options(std::vector<std::string> args) const {

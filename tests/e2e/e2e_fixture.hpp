@@ -1,10 +1,12 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "../support/temp_dir.hpp"
 #include "vmtest_process.hpp"
 
 namespace vmtest::e2e {
@@ -24,7 +26,8 @@ class E2E : public ::testing::Test {
     void write_file(const std::filesystem::path& relative, const std::string& text) const;
     std::string read_file(const std::filesystem::path& relative) const;
 
-    std::filesystem::path m_root;     // everything of this test
+    std::optional<test_support::TempDir> m_temp;  // made once a kernel is found
+    std::filesystem::path m_root;     // everything of this test: m_temp's path
     std::filesystem::path m_project;  // the cwd vmtest runs in
     std::filesystem::path m_runtime;  // XDG_RUNTIME_DIR: where runtime dirs go
     std::filesystem::path m_kernel = debian_kernel();

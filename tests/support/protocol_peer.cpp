@@ -96,49 +96,4 @@ StopPredicate stop_after(std::chrono::milliseconds delay) {
     return [when] { return Clock::now() >= when; };
 }
 
-FakeHost::FakeHost() {
-    m_api.struct_size = sizeof(m_api);
-    m_api.context = this;
-    m_api.log = &FakeHost::log;
-    m_api.should_stop = &FakeHost::should_stop;
-    m_api.output = &FakeHost::output;
-}
-
-void FakeHost::stop_after(std::chrono::milliseconds delay) {
-    m_stop_at = deadline_after(delay).time_since_epoch().count();
-}
-
-std::vector<std::pair<int, std::string>> FakeHost::chunks() const {
-    std::lock_guard lock(m_mutex);
-    return m_chunks;
-}
-
-std::string FakeHost::text(int stream) const {
-    std::lock_guard lock(m_mutex);
-    std::string text;
-    for (const auto& [chunk_stream, data] : m_chunks) {
-        if (chunk_stream == stream) {
-            text += data;
-        }
-    }
-    return text;
-}
-
-void FakeHost::log(void* context, int /*level*/, const char* message) {
-    auto* self = static_cast<FakeHost*>(context);
-    std::lock_guard lock(self->m_mutex);
-    self->m_logs.emplace_back(message);
-}
-
-int FakeHost::should_stop(void* context) {
-    auto* self = static_cast<FakeHost*>(context);
-    return self->m_stop || Clock::now().time_since_epoch().count() >= self->m_stop_at ? 1 : 0;
-}
-
-void FakeHost::output(void* context, int stream, const char* data, size_t size) {
-    auto* self = static_cast<FakeHost*>(context);
-    std::lock_guard lock(self->m_mutex);
-    self->m_chunks.emplace_back(stream, std::string(data, size));
-}
-
 }  // namespace vmtest::protocol::testing

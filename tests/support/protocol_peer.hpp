@@ -1,14 +1,13 @@
 // Test helpers: a temporary directory, listening unix sockets, a peer that
-// plays the other end of a protocol on its own thread, and a fake host API.
+// plays the other end of a protocol on its own thread. The fake host is the
+// SDK's (vmtest/sdk/testing/fake_host.hpp).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,7 +17,6 @@
 #include "vmtest/plugin-support/deadline.hpp"
 #include "vmtest/plugin-support/json_reader.hpp"
 #include "vmtest/plugin-support/unix_socket.hpp"
-#include "vmtest/sdk/plugin.h"
 
 namespace vmtest::protocol::testing {
 
@@ -74,30 +72,5 @@ void wait_until(const std::atomic<bool>& flag);
 
 // A stop predicate that turns true `delay` after its creation.
 StopPredicate stop_after(std::chrono::milliseconds delay);
-
-// A vmtest_host_api that records output and log lines and whose
-// should_stop() can be flipped or scheduled.
-class FakeHost {
-  public:
-    FakeHost();
-    const vmtest_host_api* api() const { return &m_api; }
-    void request_stop() { m_stop = true; }
-    void stop_after(std::chrono::milliseconds delay);
-
-    std::vector<std::pair<int, std::string>> chunks() const;
-    std::string text(int stream) const;
-
-  private:
-    static void log(void* context, int level, const char* message);
-    static int should_stop(void* context);
-    static void output(void* context, int stream, const char* data, size_t size);
-
-    vmtest_host_api m_api{};
-    std::atomic<bool> m_stop{false};
-    std::atomic<Clock::rep> m_stop_at{Clock::time_point::max().time_since_epoch().count()};
-    mutable std::mutex m_mutex;
-    std::vector<std::pair<int, std::string>> m_chunks;
-    std::vector<std::string> m_logs;
-};
 
 }  // namespace vmtest::protocol::testing

@@ -4,35 +4,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <stdexcept>
 #include <thread>
 #include <unistd.h>
 
 namespace vmtest::shares_test {
-
-TempDir::TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "vmtest-shares.XXXXXX").string();
-    if (!mkdtemp(pattern.data())) {
-        throw std::runtime_error("mkdtemp failed");
-    }
-    m_path = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-}
-
-RecordingHost::RecordingHost() {
-    m_api.struct_size = sizeof(m_api);
-    m_api.context = this;
-    m_api.log = [](void* context, int, const char* message) {
-        static_cast<RecordingHost*>(context)->m_lines.emplace_back(message);
-    };
-    m_api.should_stop = [](void*) { return 0; };
-    m_api.output = [](void*, int, const char*, size_t) {};
-}
 
 ScopedEnv::ScopedEnv(const char* name, const std::string& value) : m_name(name) {
     if (const char* old = std::getenv(name)) {

@@ -4,34 +4,13 @@
 #include <string>
 #include <vector>
 
-#include "vmtest/sdk/plugin.h"
-
 #include "process_table.hpp"
+#include "temp_dir.hpp"
 
 namespace vmtest::shares_test {
 
-// A private temporary directory, removed with everything in it.
-class TempDir {
-  public:
-    TempDir();
-    ~TempDir();
-    const std::filesystem::path& path() const { return m_path; }
-
-  private:
-    std::filesystem::path m_path;
-};
-
-// A vmtest_host_api for a plugin class used directly: keeps what it logs.
-class RecordingHost {
-  public:
-    RecordingHost();
-    const vmtest_host_api* api() const { return &m_api; }
-    const std::vector<std::string>& lines() const { return m_lines; }
-
-  private:
-    vmtest_host_api m_api{};
-    std::vector<std::string> m_lines;
-};
+// The tests' one temporary directory (temp_dir.hpp).
+using TempDir = test_support::TempDir;
 
 // Sets an environment variable for one scope, restoring the old value.
 class ScopedEnv {

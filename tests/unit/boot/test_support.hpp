@@ -1,6 +1,6 @@
 #pragma once
 
-// Helpers shared by the boot tests: a private temporary directory, a newc
+// Helpers shared by the boot tests: the tests' temporary directory, a newc
 // cpio reader (to check archives without trusting the writer), compressors
 // and a minimal ELF file with or without a PVH note.
 
@@ -13,19 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include "../../support/temp_dir.hpp"
+
 namespace vmtest::boot::test {
 
-class TempDir {
-public:
-    TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir();
-    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
+// The tests' one temporary directory (tests/support/temp_dir.hpp).
+using TempDir = test_support::TempDir;
 
 struct CpioEntry {
     std::string name;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "config/config_file.hpp"
+#include "../../support/temp_dir.hpp"
 
 namespace vmtest::config {
 namespace {
@@ -310,15 +311,13 @@ command = "true"
 }
 
 TEST(ConfigFile, LoadReadsFileFromDisk) {
-    char dir_template[] = "/tmp/vmtest-config-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    const fs::path dir = dir_template;
+    const test_support::TempDir temp;
+    const fs::path& dir = temp.path();
     {
         std::ofstream out(dir / "vmtest.toml");
         out << "[[target]]\nname = \"disk\"\nkernel = \"bzImage\"\ncommand = '''echo \\o/'''\n";
     }
     const Config config = load_config_file(dir / "vmtest.toml");
-    fs::remove_all(dir);
     ASSERT_EQ(config.targets.size(), 1u);
     EXPECT_EQ(config.targets[0].name, "disk");
     EXPECT_EQ(config.targets[0].command, "echo \\o/");

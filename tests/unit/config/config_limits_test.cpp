@@ -13,6 +13,7 @@
 #include "config/config_file.hpp"
 #include "config/config_text_reader.hpp"
 #include "config/toml_nesting_check.hpp"
+#include "../../support/temp_dir.hpp"
 
 namespace vmtest::config {
 namespace {
@@ -60,16 +61,11 @@ std::string nesting_message(std::string_view what) {
     return std::string(what) + " nests more than 128 levels deep; vmtest allows at most 128";
 }
 
+// A test with the tests' one temporary directory in m_dir.
 class TempDir : public ::testing::Test {
   protected:
-    void SetUp() override {
-        char dir_template[] = "/tmp/vmtest-limits-test-XXXXXX";
-        ASSERT_NE(::mkdtemp(dir_template), nullptr);
-        m_dir = dir_template;
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
-
-    fs::path m_dir;
+    test_support::TempDir m_temp;
+    const fs::path m_dir = m_temp.path();
 };
 
 // --- Nesting: each way TOML nests, too deep ---

@@ -11,6 +11,7 @@
 
 #include "plugin_host/plugin_registry.hpp"
 #include "plugin_host/typed_plugins.hpp"
+#include "../../support/temp_dir.hpp"
 
 namespace vmtest::plugin_host {
 namespace {
@@ -28,12 +29,11 @@ std::unique_ptr<PluginInstance> instance_of(uint32_t kind, const std::string& na
     return std::make_unique<PluginInstance>(registry().find(kind, name), config, HostCallbacks{});
 }
 
+// A test with the tests' one temporary directory in m_dir.
 class TempDir : public ::testing::Test {
   protected:
-    std::filesystem::path m_dir =
-        std::filesystem::temp_directory_path() / ("vmtest-options-" + std::to_string(getpid()));
-    void SetUp() override { std::filesystem::create_directories(m_dir); }
-    void TearDown() override { std::filesystem::remove_all(m_dir); }
+    test_support::TempDir m_temp;
+    const std::filesystem::path m_dir = m_temp.path();
 };
 
 TEST(PluginOptions, NinePMsizeReachesTheGuestMountOptions) {

@@ -6,6 +6,7 @@
 
 #include "run/guest_plan.hpp"
 #include "run/project_share.hpp"
+#include "../../support/temp_dir.hpp"
 
 namespace vmtest::run {
 namespace {
@@ -100,13 +101,11 @@ TEST(ProjectShare, RootWritableOnTheHostsRootKeepsItWritable) {
 }
 
 TEST(ProjectShare, ALinkIsJudgedByWhereItLeads) {
-    std::string pattern = (fs::temp_directory_path() / "vmtest-share.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    const fs::path dir = pattern;
+    const test_support::TempDir temp;
+    const fs::path& dir = temp.path();
     fs::create_directory_symlink("/etc", dir / "etc-link");
     EXPECT_FALSE(exports_for(target_in(dir / "etc-link"))[1].writable);
     EXPECT_TRUE(exports_for(target_in(dir))[1].writable);
-    fs::remove_all(dir);
 }
 
 }  // namespace

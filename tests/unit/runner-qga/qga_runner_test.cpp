@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "vmtest/plugin-support/errors.hpp"
+#include "vmtest/sdk/testing/fake_host.hpp"
 #include "../../support/protocol_peer.hpp"
 
 namespace vmtest::runner_qga {
@@ -18,13 +19,13 @@ using protocol::Clock;
 using protocol::deadline_after;
 using protocol::JsonReader;
 using protocol::UnixSocket;
-using protocol::testing::FakeHost;
 using protocol::testing::Listener;
 using protocol::testing::read_request;
 using protocol::testing::send_json;
 using protocol::testing::send_text;
 using protocol::testing::SocketPeer;
 using protocol::testing::TempDir;
+using sdk::testing::FakeHost;
 
 // Plays qemu-ga's side of the handshake.
 void agent_handshake(UnixSocket& connection, JsonReader& reader) {
@@ -63,7 +64,7 @@ class QgaRunnerTest : public ::testing::Test {
     bool host_has(int stream, const std::string& text) {
         const auto deadline = deadline_after(3s);
         while (Clock::now() < deadline) {
-            if (m_host.text(stream) == text) {
+            if (m_host.output(stream) == text) {
                 return true;
             }
             std::this_thread::sleep_for(1ms);
@@ -78,7 +79,7 @@ class QgaRunnerTest : public ::testing::Test {
 };
 
 TEST_F(QgaRunnerTest, DescribeNamesTheChannelsAndTheAgent) {
-    QgaRunner runner(sdk::Host(m_host.api()), nlohmann::json::object());
+    QgaRunner runner(m_host.host(), nlohmann::json::object());
     const sdk::RunnerDescription description = runner.describe();
     EXPECT_EQ(description.channels, (std::vector<std::string>{"org.qemu.guest_agent.0",
                                                               "org.vmtest.stdout",
@@ -91,14 +92,14 @@ TEST_F(QgaRunnerTest, DescribeNamesTheChannelsAndTheAgent) {
 }
 
 TEST_F(QgaRunnerTest, RejectsBadConfig) {
-    EXPECT_THROW(QgaRunner(sdk::Host(m_host.api()), {{"connect_attempt_ms", "soon"}}), sdk::Error);
-    EXPECT_THROW(QgaRunner(sdk::Host(m_host.api()), {{"connect_attempt_ms", 0}}), sdk::Error);
-    EXPECT_THROW(QgaRunner(sdk::Host(m_host.api()), {{"connect_timeout_ms", 1LL << 62}}),
+    EXPECT_THROW(QgaRunner(m_host.host(), {{"connect_attempt_ms", "soon"}}), sdk::Error);
+    EXPECT_THROW(QgaRunner(m_host.host(), {{"connect_attempt_ms", 0}}), sdk::Error);
+    EXPECT_THROW(QgaRunner(m_host.host(), {{"connect_timeout_ms", 1LL << 62}}),
                  sdk::Error);
 }
 
 TEST_F(QgaRunnerTest, ConnectNeedsEveryChannel) {
-    QgaRunner runner(sdk::Host(m_host.api()), nlohmann::json::object());
+    QgaRunner runner(m_host.host(), nlohmann::json::object());
     std::vector<sdk::Channel> partial = channels();
     partial.pop_back();
     try {
@@ -144,7 +145,7 @@ TEST_F(QgaRunnerTest, RunStreamsOutputLiveAndReturnsTheExitCode) {
         reply(connection, last, {{"exited", true}, {"exitcode", 3}});
         std::this_thread::sleep_for(20ms);  // keep the ports open for the drain
     });
-    QgaRunner runner(sdk::Host(m_host.api()), {{"connect_attempt_ms", 200}});
+    QgaRunner runner(m_host.host(), {{"connect_attempt_ms", 200}});
     runner.connect(channels());
 
     sdk::Command command;
@@ -156,7 +157,7 @@ TEST_F(QgaRunnerTest, RunStreamsOutputLiveAndReturnsTheExitCode) {
     EXPECT_EQ(result.exit_code, 3);
     EXPECT_EQ(result.signal, 0);
     EXPECT_TRUE(live) << "output was not forwarded while the command ran";
-    EXPECT_EQ(m_host.chunks(), (std::vector<std::pair<int, std::string>>{
+    EXPECT_EQ(m_host.chunks(), (std::vector<FakeHost::Chunk>{
                                    {VMTEST_STREAM_STDOUT, "hello "},
                                    {VMTEST_STREAM_STDERR, "oops\n"},
                                    {VMTEST_STREAM_STDOUT, "world\n"},
@@ -187,7 +188,7 @@ TEST_F(QgaRunnerTest, RunReportsAKillingSignal) {
         const nlohmann::json status = read_request(connection, reader);
         reply(connection, status, {{"exited", true}, {"signal", 9}});
     });
-    QgaRunner runner(sdk::Host(m_host.api()), nlohmann::json::object());
+    QgaRunner runner(m_host.host(), nlohmann::json::object());
     runner.connect(channels());
     sdk::Command command;
     command.argv = {"sleep", "1000"};
@@ -218,7 +219,7 @@ TEST_F(QgaRunnerTest, RunIsCancelledWhenTheHostSaysStop) {
             }
         }
     });
-    QgaRunner runner(sdk::Host(m_host.api()), nlohmann::json::object());
+    QgaRunner runner(m_host.host(), nlohmann::json::object());
     runner.connect(channels());
     sdk::Command command;
     command.argv = {"sleep", "1000"};
@@ -237,7 +238,7 @@ TEST_F(QgaRunnerTest, ConnectIsCancelledWhenTheAgentNeverAnswers) {
     SocketPeer agent(agent_path(), [](UnixSocket&, const auto& stopping) {
         protocol::testing::wait_until(stopping);
     });
-    QgaRunner runner(sdk::Host(m_host.api()), {{"connect_attempt_ms", 1000}});
+    QgaRunner runner(m_host.host(), {{"connect_attempt_ms", 1000}});
     m_host.stop_after(300ms);
     const auto started = Clock::now();
     try {
@@ -253,7 +254,7 @@ TEST_F(QgaRunnerTest, ConnectTimesOutAtItsSafetyNet) {
     SocketPeer agent(agent_path(), [](UnixSocket&, const auto& stopping) {
         protocol::testing::wait_until(stopping);
     });
-    QgaRunner runner(sdk::Host(m_host.api()),
+    QgaRunner runner(m_host.host(),
                      {{"connect_attempt_ms", 100}, {"connect_timeout_ms", 300}});
     try {
         runner.connect(channels());
@@ -264,7 +265,7 @@ TEST_F(QgaRunnerTest, ConnectTimesOutAtItsSafetyNet) {
 }
 
 TEST_F(QgaRunnerTest, RunBeforeConnectFails) {
-    QgaRunner runner(sdk::Host(m_host.api()), nlohmann::json::object());
+    QgaRunner runner(m_host.host(), nlohmann::json::object());
     sdk::Command command;
     command.argv = {"true"};
     EXPECT_THROW(runner.run(command), sdk::Error);

@@ -9,6 +9,7 @@
 
 #include "../../support/share_test_support.hpp"
 #include "util/descendants.hpp"
+#include "vmtest/sdk/testing/fake_host.hpp"
 #include "virtiofs_share.hpp"
 #include "virtiofsd_locator.hpp"
 
@@ -28,12 +29,11 @@ class VirtiofsShareTest : public ::testing::Test {
     }
 
     VirtiofsShare make_share() {
-        return VirtiofsShare(sdk::Host(m_host.api()),
-                             {{"runtime_dir", (m_dir.path() / "run").string()}});
+        return VirtiofsShare(m_host.host(), {{"runtime_dir", (m_dir.path() / "run").string()}});
     }
 
     shares_test::TempDir m_dir;
-    shares_test::RecordingHost m_host;
+    sdk::testing::FakeHost m_host;
 };
 
 TEST_F(VirtiofsShareTest, DescribesAVhostUserFsAttachmentAndTheVirtiofsModule) {
@@ -84,7 +84,7 @@ TEST_F(VirtiofsShareTest, ADaemonThatFailedIsReportedWithItsOwnWordsOnRelease) {
     share.prepare({{"vmtest_project", (m_dir.path() / "project").string(), true}});
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     share.release();
-    EXPECT_THAT(m_host.lines(),
+    EXPECT_THAT(m_host.log_messages(),
                 ::testing::Contains(HasSubstr("exited with status 4: fake: source gone")));
 }
 
@@ -113,7 +113,7 @@ TEST_F(VirtiofsShareTest, HealthNamesTheExportAndTheStatusOfADaemonThatExitedOnc
     EXPECT_EQ(health_problem(share),
               "virtiofsd serving " + project + " exited with status 4: fake: source gone");
     share.release();
-    EXPECT_THAT(m_host.lines(), ::testing::Not(::testing::Contains(HasSubstr("status 4"))))
+    EXPECT_THAT(m_host.log_messages(), ::testing::Not(::testing::Contains(HasSubstr("status 4"))))
         << "reported twice";
 }
 

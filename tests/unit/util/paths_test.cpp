@@ -9,6 +9,7 @@
 
 #include "util/paths.hpp"
 #include "util/runtime_dir.hpp"
+#include "../../support/temp_dir.hpp"
 
 namespace vmtest::util {
 namespace {
@@ -37,14 +38,8 @@ class ScopedEnv {
 
 class OwnDirectories : public ::testing::Test {
   protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "vmtest-paths.XXXXXX").string();
-        ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-        m_dir = pattern;
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
-
-    fs::path m_dir;
+    test_support::TempDir m_temp;
+    const fs::path m_dir = m_temp.path();
 };
 
 TEST_F(OwnDirectories, CacheComesFromVmtestCacheDirThenXdgCacheHomeThenHome) {

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "util/runtime_dir.hpp"
+#include "../../support/temp_dir.hpp"
 
 namespace vmtest::util {
 namespace {
@@ -18,17 +19,11 @@ namespace fs = std::filesystem;
 
 class RuntimeDirs : public ::testing::Test {
   protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "vmtest-rtbase.XXXXXX").string();
-        ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-        m_base = pattern;
-    }
     void TearDown() override {
         for (pid_t child : m_children) {
             kill(child, SIGKILL);
             waitpid(child, nullptr, 0);
         }
-        fs::remove_all(m_base);
     }
 
     // A run in another process: it creates its runtime directory under the
@@ -63,7 +58,8 @@ class RuntimeDirs : public ::testing::Test {
         m_children.erase(std::find(m_children.begin(), m_children.end(), child));
     }
 
-    fs::path m_base;
+    test_support::TempDir m_temp;
+    const fs::path m_base = m_temp.path();
     std::vector<pid_t> m_children;
 };
 
