@@ -104,7 +104,7 @@ std::map<std::string, Members> documented_events() {
         const auto row = cells(line);
         const std::string type = trimmed(row.at(0));
         if (row.size() != 2 || type.size() < 2 || type.front() != '`') {
-            continue; // the |---|---| line
+            continue;  // the |---|---| line
         }
         events[type.substr(1, type.size() - 2)] = documented_members(row.at(1));
     }
@@ -155,7 +155,7 @@ std::map<std::string, Members> typed_events() {
         events[std::string(decltype(event)::k_type)] = serialised_members(event_to_json(event));
     };
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (add(std::variant_alternative_t<I + 1, Event>{}), ...); // 0 is UnknownEvent
+        (add(std::variant_alternative_t<I + 1, Event>{}), ...);  // 0 is UnknownEvent
     }
     (std::make_index_sequence<std::variant_size_v<Event> - 1>{});
     return events;

@@ -42,7 +42,7 @@ namespace vmtest::sdk {
 // Since 1.0: the run begins.
 struct RunStarted {
     static constexpr std::string_view k_type = "run_started";
-    std::vector<std::string> targets; // names, in order
+    std::vector<std::string> targets;  // names, in order
 
     template <class Self, class Visit> static void members(Self& self, Visit&& visit) {
         visit("targets", self.targets);
@@ -68,8 +68,8 @@ struct TargetStarted {
 struct Stage {
     static constexpr std::string_view k_type = "stage";
     std::string target;
-    std::string stage; // preparing, booting, connecting, running, stopping
-    std::string label; // for people: "Booting"
+    std::string stage;  // preparing, booting, connecting, running, stopping
+    std::string label;  // for people: "Booting"
 
     template <class Self, class Visit> static void members(Self& self, Visit&& visit) {
         visit("target", self.target);
@@ -82,7 +82,7 @@ struct Stage {
 struct Output {
     static constexpr std::string_view k_type = "output";
     std::string target;
-    std::string stream = "stdout"; // stdout or stderr
+    std::string stream = "stdout";  // stdout or stderr
     // The chunk as UTF-8 text: a character split at the chunk's end comes
     // with the next chunk of the stream, bytes that are not UTF-8 are U+FFFD.
     std::string data;
@@ -122,10 +122,10 @@ struct Output {
 // Since 1.2: where a target's duration_s went, in seconds of consecutive
 // phases; a phase the target did not reach is absent.
 struct Phases {
-    std::optional<double> setup_s;    // until the backend started
-    std::optional<double> boot_s;     // until the runner connected
-    std::optional<double> command_s;  // the command's run
-    std::optional<double> shutdown_s; // power-off, teardown, and after a failure the rest
+    std::optional<double> setup_s;     // until the backend started
+    std::optional<double> boot_s;      // until the runner connected
+    std::optional<double> command_s;   // the command's run
+    std::optional<double> shutdown_s;  // power-off, teardown, and after a failure the rest
 
     template <class Self, class Visit> static void members(Self& self, Visit&& visit) {
         visit("setup_s", self.setup_s);
@@ -143,19 +143,19 @@ inline constexpr std::string_view k_error_kind_before_1_1 = "infrastructure";
 struct TargetFinished {
     static constexpr std::string_view k_type = "target_finished";
     std::string target;
-    std::string result; // pass, fail, error, not_run
+    std::string result;  // pass, fail, error, not_run
     double duration_s = 0;
-    std::optional<int> exit_code;           // pass and fail only
-    std::optional<int> signal;              // pass and fail only, when a signal ended the command
-    std::optional<std::string> error;       // one line, why it did not pass
-    std::string boot_log;                   // path of the guest's console log
-    std::vector<std::string> boot_log_tail; // its last lines, on errors
+    std::optional<int> exit_code;            // pass and fail only
+    std::optional<int> signal;               // pass and fail only, when a signal ended the command
+    std::optional<std::string> error;        // one line, why it did not pass
+    std::string boot_log;                    // path of the guest's console log
+    std::vector<std::string> boot_log_tail;  // its last lines, on errors
     // On errors and not_run: timeout, kernel_panic, init_failed, vm_exit,
     // interrupted, not_run, infrastructure; Since 1.1 also boot_timeout,
     // boot_failed, helper_failed. A reporter treats a kind it does not know
     // as infrastructure.
     std::optional<std::string> error_kind;
-    std::optional<Phases> phases; // Since 1.2; absent for not_run
+    std::optional<Phases> phases;  // Since 1.2; absent for not_run
 
     // error_kind, or "infrastructure" where an event (from a vmtest before
     // 1.1) has none.
@@ -198,10 +198,10 @@ struct RunFinished {
 // One running target in a progress event.
 struct ProgressTarget {
     std::string target;
-    std::string stage; // as the stage event says
+    std::string stage;  // as the stage event says
     std::string label;
     double elapsed_s = 0;
-    std::optional<std::string> result; // once it finished
+    std::optional<std::string> result;  // once it finished
 
     template <class Self, class Visit> static void members(Self& self, Visit&& visit) {
         visit("target", self.target);
@@ -215,7 +215,7 @@ struct ProgressTarget {
 // Since 1.2, with -j only: the targets started and not yet handed over.
 struct Progress {
     static constexpr std::string_view k_type = "progress";
-    std::vector<ProgressTarget> targets; // in the run's order
+    std::vector<ProgressTarget> targets;  // in the run's order
 
     template <class Self, class Visit> static void members(Self& self, Visit&& visit) {
         visit("targets", self.targets);
@@ -291,7 +291,7 @@ template <class T> bool read_lenient(const nlohmann::json& json, T& value) {
         value.clear();
         for (const auto& element : json) {
             typename T::value_type item{};
-            if (read_lenient(element, item)) { // elements of another type are skipped
+            if (read_lenient(element, item)) {  // elements of another type are skipped
                 value.push_back(std::move(item));
             }
         }
