@@ -1,6 +1,8 @@
 #include "run/events.hpp"
 
 #include <ctime>
+#include <optional>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 
@@ -69,19 +71,29 @@ const char* outcome_name(Outcome outcome) {
 namespace {
 
 // target_finished's "phases" (since ABI 1.2): only the phases reached.
-nlohmann::json phases_json(const PhaseDurations& phases) {
-    nlohmann::json json = nlohmann::json::object();
-    const std::pair<const char*, const std::optional<double>&> members[] = {
-        {"setup_s", phases.setup_s},
-        {"boot_s", phases.boot_s},
-        {"command_s", phases.command_s},
-        {"shutdown_s", phases.shutdown_s}};
-    for (const auto& [key, seconds] : members) {
-        if (seconds) {
-            json[key] = *seconds;
-        }
+std::optional<sdk::Phases> phases_event(const PhaseDurations& durations) {
+    if (!durations.setup_s && !durations.boot_s && !durations.command_s && !durations.shutdown_s) {
+        return std::nullopt;
     }
-    return json;
+    sdk::Phases phases;
+    phases.setup_s = durations.setup_s;
+    phases.boot_s = durations.boot_s;
+    phases.command_s = durations.command_s;
+    phases.shutdown_s = durations.shutdown_s;
+    return phases;
+}
+
+// The target an event is about; none for the run's own events.
+const std::string* target_of(const sdk::Event& event) {
+    return std::visit(
+        [](const auto& alternative) -> const std::string* {
+            if constexpr (requires { alternative.target; }) {
+                return &alternative.target;
+            } else {
+                return nullptr;
+            }
+        },
+        event);
 }
 
 }  // namespace
@@ -99,30 +111,29 @@ void EventBus::hold_target_events() {
 // A target's events go to its block while holding; the run's own events
 // (run_started, run_finished) go out at once: run_finished comes after every
 // target's block was handed over, as each target ends before it.
-void EventBus::publish(const nlohmann::json& event) {
-    if (!m_holding || !event.contains("target")) {
-        deliver(event);
+void EventBus::publish(const sdk::Event& event) {
+    const std::string* target = target_of(event);
+    if (!m_holding || target == nullptr) {
+        deliver(sdk::event_to_json(event));
         return;
     }
-    const std::string name = event["target"].get<std::string>();
-    HeldTarget& held = m_held[name];
-    const std::string type = event["type"].get<std::string>();
-    if (type == "target_started") {
+    HeldTarget& held = m_held[*target];
+    if (std::holds_alternative<sdk::TargetStarted>(event)) {
         held.started = true;
         held.started_at = Clock::now();
-    } else if (type == "stage") {
-        held.stage = event.value("stage", "");
-        held.label = event.value("label", "");
-    } else if (type == "target_finished") {
+    } else if (const auto* stage = std::get_if<sdk::Stage>(&event)) {
+        held.stage = stage->stage;
+        held.label = stage->label;
+    } else if (const auto* finished = std::get_if<sdk::TargetFinished>(&event)) {
         held.finished = true;
-        held.result = event.value("result", "");
+        held.result = finished->result;
         held.ran_for = held.started ? Clock::now() - held.started_at : Clock::duration{};
     }
-    held.events.push_back(event);
+    held.events.push_back(sdk::event_to_json(event));
     if (held.finished) {
         hand_over_finished();
     }
-    if (type != "output") {
+    if (!std::holds_alternative<sdk::Output>(event)) {
         publish_progress();
     }
 }
@@ -151,7 +162,7 @@ void EventBus::progress() {
 }
 
 void EventBus::publish_progress() {
-    nlohmann::json targets = nlohmann::json::array();
+    sdk::Progress progress;
     const auto now = Clock::now();
     for (std::size_t i = m_handed_over; i < m_order.size(); ++i) {
         const auto held = m_held.find(m_order[i]);
@@ -160,16 +171,16 @@ void EventBus::publish_progress() {
         }
         const HeldTarget& target = held->second;
         const auto elapsed = target.finished ? target.ran_for : now - target.started_at;
-        nlohmann::json entry{{"target", m_order[i]},
-                             {"stage", target.stage},
-                             {"label", target.label},
-                             {"elapsed_s", std::chrono::duration<double>(elapsed).count()}};
+        sdk::ProgressTarget& entry = progress.targets.emplace_back();
+        entry.target = m_order[i];
+        entry.stage = target.stage;
+        entry.label = target.label;
+        entry.elapsed_s = std::chrono::duration<double>(elapsed).count();
         if (target.finished) {
-            entry["result"] = target.result;
+            entry.result = target.result;
         }
-        targets.push_back(std::move(entry));
     }
-    deliver({{"type", "progress"}, {"targets", std::move(targets)}}, true);
+    deliver(sdk::event_to_json(progress), true);
 }
 
 // `progress` is new in ABI 1.2: reporters built for 1.0 or 1.1 never see it
@@ -197,25 +208,19 @@ void EventBus::deliver(const nlohmann::json& event, bool progress) {
 void EventBus::run_started(const std::vector<std::string>& targets) {
     std::lock_guard lock(m_mutex);
     m_order = targets;
-    publish({{"type", "run_started"}, {"targets", targets}});
+    publish(sdk::RunStarted{targets});
 }
 
 void EventBus::target_started(const std::string& target, std::size_t index) {
     std::lock_guard lock(m_mutex);
     // When it really started: with -j its event may reach reporters later,
     // after the targets before it finished.
-    publish({{"type", "target_started"},
-             {"target", target},
-             {"index", index},
-             {"started_at", local_time_now()}});
+    publish(sdk::TargetStarted{target, index, local_time_now()});
 }
 
 void EventBus::stage(const std::string& target, Stage stage) {
     std::lock_guard lock(m_mutex);
-    publish({{"type", "stage"},
-             {"target", target},
-             {"stage", stage_name(stage)},
-             {"label", stage_label(stage)}});
+    publish(sdk::Stage{target, stage_name(stage), stage_label(stage)});
 }
 
 void EventBus::output(const std::string& target, vmtest_stream stream, std::string_view data) {
@@ -225,17 +230,8 @@ void EventBus::output(const std::string& target, vmtest_stream stream, std::stri
 
 void EventBus::publish_output(const std::string& target, vmtest_stream stream,
                               std::string_view bytes, std::string text) {
-    nlohmann::json event{{"type", "output"},
-                         {"target", target},
-                         {"stream", stream == VMTEST_STREAM_STDERR ? "stderr" : "stdout"}};
-    // Only when the text is not the bytes themselves (invalid bytes, or a
-    // character split at an edge of the chunk): most output is plain UTF-8,
-    // and then base64 would only double what every reporter parses.
-    if (text != bytes) {
-        event["data_base64"] = sdk::base64_encode(bytes);
-    }
-    event["data"] = std::move(text);
-    publish(event);
+    publish(sdk::Output::chunk(target, stream == VMTEST_STREAM_STDERR ? "stderr" : "stdout",
+                               bytes, std::move(text)));
 }
 
 void EventBus::target_finished(const TargetResult& result) {
@@ -250,27 +246,25 @@ void EventBus::target_finished(const TargetResult& result) {
         }
         it = m_output_text.erase(it);
     }
-    nlohmann::json event{{"type", "target_finished"},
-                         {"target", result.name},
-                         {"result", outcome_name(result.outcome)},
-                         {"duration_s", result.duration_s},
-                         {"boot_log", result.boot_log},
-                         {"boot_log_tail", result.boot_log_tail}};
+    sdk::TargetFinished event;
+    event.target = result.name;
+    event.result = outcome_name(result.outcome);
+    event.duration_s = result.duration_s;
+    event.boot_log = result.boot_log;
+    event.boot_log_tail = result.boot_log_tail;
     if (result.outcome == Outcome::pass || result.outcome == Outcome::fail) {
-        event["exit_code"] = result.exit_code;
+        event.exit_code = result.exit_code;
         if (result.signal) {
-            event["signal"] = result.signal;
+            event.signal = result.signal;
         }
     }
     if (!result.error.empty()) {
-        event["error"] = result.error;
+        event.error = result.error;
     }
     if (!result.error_kind.empty()) {
-        event["error_kind"] = result.error_kind;
+        event.error_kind = result.error_kind;
     }
-    if (auto phases = phases_json(result.phases); !phases.empty()) {
-        event["phases"] = std::move(phases);
-    }
+    event.phases = phases_event(result.phases);
     publish(event);
 }
 
@@ -286,29 +280,25 @@ void EventBus::run_finished(const std::vector<TargetResult>& results, bool inter
             m_held.erase(held);
         }
     }
-    int passed = 0, failed = 0, errors = 0, not_run = 0;
+    sdk::RunFinished counts;
+    counts.interrupted = interrupted;
     for (const auto& result : results) {
         switch (result.outcome) {
         case Outcome::pass:
-            ++passed;
+            ++counts.passed;
             break;
         case Outcome::fail:
-            ++failed;
+            ++counts.failed;
             break;
         case Outcome::error:
-            ++errors;
+            ++counts.errors;
             break;
         case Outcome::not_run:
-            ++not_run;
+            ++counts.not_run;
             break;
         }
     }
-    publish({{"type", "run_finished"},
-             {"passed", passed},
-             {"failed", failed},
-             {"errors", errors},
-             {"not_run", not_run},
-             {"interrupted", interrupted}});
+    publish(counts);
 }
 
 bool EventBus::finish() {

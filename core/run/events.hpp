@@ -14,6 +14,7 @@
 #include "plugin_host/typed_plugins.hpp"
 #include "run/phase_timer.hpp"
 #include "vmtest/sdk/bytes.hpp"
+#include "vmtest/sdk/events.hpp"
 
 namespace vmtest::run {
 
@@ -45,8 +46,8 @@ struct TargetResult {
     std::vector<std::string> boot_log_tail;  // shown on infrastructure errors
 };
 
-// Fans run events out to every reporter. Events are JSON documents (schema
-// in sdk/README.md); a reporter that fails is reported once and dropped, so
+// Fans run events out to every reporter. Events are built as the SDK's types
+// (vmtest/sdk/events.hpp, schema in sdk/README.md) and handed over as JSON; a reporter that fails is reported once and dropped, so
 // one broken reporter cannot stop the run or the others.
 //
 // Safe to call from several threads (targets running side by side, -j): one
@@ -101,7 +102,7 @@ class EventBus {
         std::string result;
     };
 
-    void publish(const nlohmann::json& event);
+    void publish(const sdk::Event& event);
     void deliver(const nlohmann::json& event, bool progress = false);
     void hand_over_finished();
     void publish_progress();

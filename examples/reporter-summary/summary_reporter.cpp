@@ -15,17 +15,20 @@ class SummaryReporter : public vmtest::sdk::Reporter {
     SummaryReporter(vmtest::sdk::Host host, const nlohmann::json& config)
         : m_host(host), m_path(config.value("path", "")) {}
 
-    void event(const nlohmann::json& event) override {
-        if (event.value("type", "") != "target_finished") {
+    void event(const nlohmann::json& json) override {
+        // Typed events (Since ABI 1.2): every other type, also one newer
+        // than this SDK, is ignored.
+        const vmtest::sdk::Event event = vmtest::sdk::parse_event(json);
+        const auto* finished = std::get_if<vmtest::sdk::TargetFinished>(&event);
+        if (finished == nullptr) {
             return;
         }
-        const std::string result = event.value("result", "error");
-        m_failed += result != "pass";
+        const bool passed = finished->result == "pass";
+        m_failed += !passed;
         ++m_total;
         char duration[32];
-        std::snprintf(duration, sizeof duration, "%.1fs", event.value("duration_s", 0.0));
-        m_text << (result == "pass" ? "PASS" : "FAIL") << " " << event.value("target", "") << " "
-               << duration << "\n";
+        std::snprintf(duration, sizeof duration, "%.1fs", finished->duration_s);
+        m_text << (passed ? "PASS" : "FAIL") << " " << finished->target << " " << duration << "\n";
     }
 
     void finish() override {

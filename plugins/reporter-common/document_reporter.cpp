@@ -6,8 +6,9 @@ DocumentReporter::DocumentReporter(sdk::Host host, const nlohmann::json& config,
     : m_host(host), m_output(config), m_render(std::move(render)) {}
 
 void DocumentReporter::event(const nlohmann::json& event) {
-    m_recorder.record(event);
-    if (event.is_object() && event.contains("type") && event["type"] == "target_finished") {
+    const sdk::Event typed = sdk::parse_event(event);
+    m_recorder.record(typed);
+    if (std::holds_alternative<sdk::TargetFinished>(typed)) {
         try {
             m_output.update(m_render(m_recorder.run()));
         } catch (const std::exception& e) {

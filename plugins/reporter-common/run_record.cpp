@@ -10,53 +10,18 @@ namespace vmtest::report {
 
 namespace {
 
-std::string string_member(const nlohmann::json& event, const char* key) {
-    const auto it = event.find(key);
-    return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<double> number_member(const nlohmann::json& event, const char* key) {
-    const auto it = event.find(key);
-    return it != event.end() && it->is_number() ? std::optional(it->get<double>()) : std::nullopt;
-}
-
-std::optional<int> int_member(const nlohmann::json& event, const char* key) {
-    const auto it = event.find(key);
-    return it != event.end() && it->is_number_integer() ? std::optional(it->get<int>())
-                                                        : std::nullopt;
-}
-
-bool bool_member(const nlohmann::json& event, const char* key) {
-    const auto it = event.find(key);
-    return it != event.end() && it->is_boolean() && it->get<bool>();
-}
-
-std::vector<std::string> strings_member(const nlohmann::json& event, const char* key) {
-    std::vector<std::string> strings;
-    const auto it = event.find(key);
-    if (it != event.end() && it->is_array()) {
-        for (const auto& item : *it) {
-            if (item.is_string()) {
-                strings.push_back(item.get<std::string>());
+// In run order (setup_s, boot_s, command_s, shutdown_s), the phases the
+// target reached: their names become report keys.
+std::vector<PhaseTime> phase_times(const std::optional<sdk::Phases>& phases) {
+    std::vector<PhaseTime> times;
+    if (phases) {
+        sdk::Phases::members(*phases, [&](const char* name, const std::optional<double>& seconds) {
+            if (seconds) {
+                times.push_back({name, *seconds});
             }
-        }
+        });
     }
-    return strings;
-}
-
-std::vector<PhaseTime> phases_member(const nlohmann::json& event) {
-    std::vector<PhaseTime> phases;
-    const auto it = event.find("phases");
-    if (it == event.end() || !it->is_object()) {
-        return phases;
-    }
-    // Only the phases this reporter knows: their names become report keys.
-    for (const char* name : {"setup_s", "boot_s", "command_s", "shutdown_s"}) {
-        if (const auto seconds = number_member(*it, name)) {
-            phases.push_back({name, *seconds});
-        }
-    }
-    return phases;
+    return times;
 }
 
 std::string local_time_now() {
@@ -108,25 +73,7 @@ std::string error_kind(const TargetRecord& target) {
     if (!target.finished) {
         return "interrupted";
     }
-    if (!target.error_kind.empty()) {
-        return target.error_kind;
-    }
-    // Events from a vmtest without `error_kind`: read the message instead
-    // (wording of core/run/vm_watch.cpp).
-    const std::string& error = target.error;
-    if (error.rfind("timed out", 0) == 0) {
-        return "timeout";
-    }
-    if (error.find("kernel panicked") != std::string::npos) {
-        return "kernel_panic";
-    }
-    if (error.rfind("interrupted", 0) == 0) {
-        return "interrupted";
-    }
-    if (error.find("exited unexpectedly") != std::string::npos) {
-        return "vm_exit";
-    }
-    return "infrastructure";
+    return target.error_kind;
 }
 
 std::string recent_lines(const TargetRecord& target, std::size_t count) {
@@ -167,51 +114,44 @@ TargetRecord& RunRecorder::target(const std::string& name) {
     return m_run.targets.back();
 }
 
-void RunRecorder::record(const nlohmann::json& event) {
-    if (!event.is_object()) {
-        return;
-    }
-    const std::string type = string_member(event, "type");
-    if (type == "run_started") {
-        for (const auto& name : strings_member(event, "targets")) {
+void RunRecorder::record(const nlohmann::json& event) { record(sdk::parse_event(event)); }
+
+void RunRecorder::record(const sdk::Event& event) {
+    if (const auto* started = std::get_if<sdk::RunStarted>(&event)) {
+        for (const auto& name : started->targets) {
             target(name);
         }
-    } else if (type == "target_started") {
-        TargetRecord& record = target(string_member(event, "target"));
+    } else if (const auto* started = std::get_if<sdk::TargetStarted>(&event)) {
+        TargetRecord& record = target(started->target);
         record.started = true;
         // Since 1.2 the event says when the target started (with -j it can
         // arrive well after); an older host's does not.
-        record.started_at = string_member(event, "started_at");
-        if (record.started_at.empty()) {
-            record.started_at = local_time_now();
-        }
-    } else if (type == "output") {
-        TargetRecord& record = target(string_member(event, "target"));
-        const std::string data = string_member(event, "data");
-        (string_member(event, "stream") == "stderr" ? record.stderr_tail : record.stdout_tail)
-            .append(data);
-        record.recent.append(data);
-    } else if (type == "target_finished") {
-        TargetRecord& record = target(string_member(event, "target"));
+        record.started_at = started->started_at.value_or(local_time_now());
+    } else if (const auto* output = std::get_if<sdk::Output>(&event)) {
+        TargetRecord& record = target(output->target);
+        (output->stream == "stderr" ? record.stderr_tail : record.stdout_tail).append(output->data);
+        record.recent.append(output->data);
+    } else if (const auto* finished = std::get_if<sdk::TargetFinished>(&event)) {
+        TargetRecord& record = target(finished->target);
         record.finished = true;
-        record.result = string_member(event, "result");
-        record.duration_s = number_member(event, "duration_s").value_or(0);
-        record.phases = phases_member(event);
-        record.exit_code = int_member(event, "exit_code");
-        record.signal = int_member(event, "signal").value_or(0);
-        record.error = string_member(event, "error");
-        record.error_kind = string_member(event, "error_kind");
-        record.boot_log = string_member(event, "boot_log");
-        record.boot_log_tail = strings_member(event, "boot_log_tail");
+        record.result = finished->result;
+        record.duration_s = finished->duration_s;
+        record.phases = phase_times(finished->phases);
+        record.exit_code = finished->exit_code;
+        record.signal = finished->signal.value_or(0);
+        record.error = finished->error.value_or("");
+        record.error_kind = finished->error_kind_or_infrastructure();
+        record.boot_log = finished->boot_log;
+        record.boot_log_tail = finished->boot_log_tail;
         record.stdout_tail.shrink();
         record.stderr_tail.shrink();
         record.recent.shrink();
         if (!record.stdout_tail.empty()) {
             record.tap = tap::parse_tap(sanitize_text(record.stdout_tail.text()));
         }
-    } else if (type == "run_finished") {
+    } else if (const auto* finished = std::get_if<sdk::RunFinished>(&event)) {
         m_run.finished = true;
-        m_run.interrupted = bool_member(event, "interrupted");
+        m_run.interrupted = finished->interrupted;
     }
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "output_tail.hpp"
+#include "vmtest/sdk/events.hpp"
 #include "tap_document.hpp"
 
 namespace vmtest::report {
@@ -41,7 +42,9 @@ struct TargetRecord {
     std::optional<int> exit_code;
     int signal = 0;
     std::string error;
-    std::string error_kind;  // as target_finished said (vmtest >= this member)
+    // As target_finished said; "infrastructure" from a vmtest before 1.1,
+    // which did not say.
+    std::string error_kind;
     std::string boot_log;
     std::vector<std::string> boot_log_tail;
     std::string started_at;  // local time, "2024-05-01T12:00:00"
@@ -67,7 +70,9 @@ std::string failure_line(const TargetRecord& target, const RunRecord& run);
 const tap::TapDocument* usable_tap(const TargetRecord& target);
 
 // What kind of infrastructure error ended a target, for machine readers:
-// timeout, kernel_panic, vm_exit, interrupted, not_run, or infrastructure.
+// the event's error_kind (timeout, kernel_panic, ..., infrastructure),
+// not_run for a target that never ran, interrupted for one the run never
+// finished.
 std::string error_kind(const TargetRecord& target);
 // The last `count` lines of both output streams as they interleaved,
 // sanitised.
@@ -80,6 +85,7 @@ class RunRecorder {
     // Events of unknown types, and members of unexpected types, are
     // ignored: a newer vmtest must not break an older reporter.
     void record(const nlohmann::json& event);
+    void record(const sdk::Event& event);
     const RunRecord& run() const { return m_run; }
 
   private:

@@ -48,24 +48,24 @@ class ConsoleReporter : public sdk::Reporter {
         : m_fd(config.value("fd", 1)), m_tty(config.value("tty", false)),
           m_color(config.value("color", false)), m_stderr_shared(same_file(m_fd, 2)) {}
 
-    void event(const nlohmann::json& event) override {
-        const std::string type = event.value("type", "");
-        if (type == "progress") {
-            show_progress(event);
+    void event(const nlohmann::json& json) override {
+        const sdk::Event event = sdk::parse_event(json);
+        if (const auto* progress = std::get_if<sdk::Progress>(&event)) {
+            show_progress(*progress);
             return;
         }
         erase_status();
-        if (type == "target_started") {
+        if (const auto* started = std::get_if<sdk::TargetStarted>(&event)) {
             end_stage_line();
-            write_line(bold("=> " + event.value("target", "")));
-        } else if (type == "stage") {
-            show_stage(event.value("label", event.value("stage", "")));
-        } else if (type == "output") {
+            write_line(bold("=> " + started->target));
+        } else if (const auto* stage = std::get_if<sdk::Stage>(&event)) {
+            show_stage(stage->label.empty() ? stage->stage : stage->label);
+        } else if (const auto* output = std::get_if<sdk::Output>(&event)) {
             end_stage_line();
-            write_output(event.value("stream", "stdout") == "stderr", sdk::output_bytes(event));
-        } else if (type == "target_finished") {
-            finish_target(event);
-        } else if (type == "run_finished") {
+            write_output(output->stream == "stderr", output->bytes());
+        } else if (const auto* finished = std::get_if<sdk::TargetFinished>(&event)) {
+            finish_target(*finished);
+        } else if (std::holds_alternative<sdk::RunFinished>(event)) {
             end_stage_line();
         }
     }
@@ -77,47 +77,43 @@ class ConsoleReporter : public sdk::Reporter {
     }
 
   private:
-    void finish_target(const nlohmann::json& event) {
+    void finish_target(const sdk::TargetFinished& event) {
         end_stage_line();
-        const std::string result = event.value("result", "error");
-        if (result == "pass") {
+        if (event.result == "pass") {
             write_line(paint("32", "PASS"));
             return;
         }
-        std::string why = event.value("error", "");
-        if (why.empty() && event.contains("exit_code")) {
-            why = "command exited with status " + std::to_string(event.value("exit_code", 0));
+        std::string why = event.error.value_or("");
+        if (why.empty() && event.exit_code) {
+            why = "command exited with status " + std::to_string(*event.exit_code);
         }
-        const auto tail = event.value("boot_log_tail", std::vector<std::string>{});
-        if (!tail.empty()) {
+        if (!event.boot_log_tail.empty()) {
             write_line("--- last lines of the guest's boot log ---");
-            for (const auto& line : tail) {
+            for (const auto& line : event.boot_log_tail) {
                 write_line(line);
             }
             write_line("---");
         }
-        if (const std::string log = event.value("boot_log", ""); !log.empty()) {
-            write_line("boot log: " + log);
+        if (!event.boot_log.empty()) {
+            write_line("boot log: " + event.boot_log);
         }
         write_line(paint("31", "FAILED") + (why.empty() ? "" : " (" + why + ")"));
     }
 
     // One line per running target, below the blocks printed so far.
-    void show_progress(const nlohmann::json& event) {
+    void show_progress(const sdk::Progress& progress) {
         if (!m_tty) {
             return;
         }
         erase_status();
         end_stage_line();
         const std::size_t width = terminal_width();
-        for (const auto& target : event.value("targets", nlohmann::json::array())) {
-            const std::string result = target.value("result", "");
-            std::string label = target.value("label", "");
-            const std::string line = target.value("target", "") + "  " +
-                               (!result.empty()  ? "done (" + result + ")"
-                                : label.empty() ? "Starting"
-                                                 : label) +
-                               "  " + elapsed_text(target.value("elapsed_s", 0.0));
+        for (const auto& target : progress.targets) {
+            const std::string line = target.target + "  " +
+                                     (target.result        ? "done (" + *target.result + ")"
+                                      : target.label.empty() ? "Starting"
+                                                             : target.label) +
+                                     "  " + elapsed_text(target.elapsed_s);
             write_own(paint("2", fit(line, width)) + "\n");
             ++m_status_lines;
         }

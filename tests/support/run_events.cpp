@@ -60,10 +60,11 @@ nlohmann::json failed(const std::string& target, int exit_code, double duration_
 }
 
 nlohmann::json errored(const std::string& target, const std::string& error,
-                       const std::vector<std::string>& boot_log_tail, double duration_s) {
+                       const std::vector<std::string>& boot_log_tail, double duration_s,
+                       const std::string& error_kind) {
     return {{"type", "target_finished"}, {"target", target}, {"result", "error"},
             {"duration_s", duration_s},   {"error", error},   {"boot_log", "/state/" + target},
-            {"boot_log_tail", boot_log_tail}};
+            {"boot_log_tail", boot_log_tail}, {"error_kind", error_kind}};
 }
 
 nlohmann::json not_run(const std::string& target) {
@@ -100,7 +101,8 @@ Events sample_run() {
     add_target(events, "tap subtests", 2, k_subtest_tap, failed("tap subtests", 1));
     add_target(events, "times out", 3, "started\n",
                errored("times out", "timed out after 2 s running the command",
-                       {"[    0.000000] Linux version 6.1", "vmtest-init: running"}));
+                       {"[    0.000000] Linux version 6.1", "vmtest-init: running"}, 3,
+                       "timeout"));
     add_target(events, k_hostile_name, 4, k_hostile_output, passed(k_hostile_name));
     events.push_back(not_run("never ran"));
     events.push_back(run_finished(true));

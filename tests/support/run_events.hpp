@@ -29,7 +29,8 @@ nlohmann::json output(const std::string& target, const std::string& data,
 nlohmann::json passed(const std::string& target, double duration_s = 1.5);
 nlohmann::json failed(const std::string& target, int exit_code, double duration_s = 2.25);
 nlohmann::json errored(const std::string& target, const std::string& error,
-                       const std::vector<std::string>& boot_log_tail, double duration_s = 3);
+                       const std::vector<std::string>& boot_log_tail, double duration_s = 3,
+                       const std::string& error_kind = "infrastructure");
 nlohmann::json not_run(const std::string& target);
 nlohmann::json run_finished(bool interrupted);
 

@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vmtest/sdk/bytes.hpp"
+#include "vmtest/sdk/events.hpp"
 #include "vmtest/sdk/plugin.h"
 #include "vmtest/sdk/types.hpp"
 

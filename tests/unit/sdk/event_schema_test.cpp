@@ -1,0 +1,197 @@
+// sdk/README.md's event table against the C++ event types (events.hpp).
+//
+// Why this test exists: the table is the contract out-of-tree reporters are
+// written against, and the types are what vmtest really emits. Both are
+// written by hand, so a member added to one and forgotten in the other (an
+// undocumented member, or a documented one vmtest never sends) would go
+// unnoticed. This reads the table as the README writes it and compares it,
+// both ways, with what each type serialises when every member is set:
+// every event type, every member, and the members of nested objects.
+//
+// The table's convention (stated above it in the README): in the members
+// column a member is named once in backticks at the top level; anything in
+// parentheses after it describes it, and a backticked `{a, b}` there lists
+// the members of that object (or of each object in that list).
+#include "vmtest/sdk/events.hpp"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace vmtest::sdk {
+namespace {
+
+// Member names of an event type; nested ones as "parent.child".
+using Members = std::set<std::string>;
+
+// The cells of a markdown table row: "| a | b |" is {"a", "b"}.
+std::vector<std::string> cells(const std::string& row) {
+    std::vector<std::string> result;
+    std::string cell;
+    for (std::size_t i = 1; i < row.size(); ++i) {
+        if (row[i] == '|') {
+            result.push_back(cell);
+            cell.clear();
+        } else {
+            cell += row[i];
+        }
+    }
+    return result;
+}
+
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(' ');
+    const auto last = text.find_last_not_of(' ');
+    return first == std::string::npos ? "" : text.substr(first, last - first + 1);
+}
+
+// The members a members cell documents: backticked names outside
+// parentheses, and for each a `{a, b}` inside its parentheses as
+// "name.a", "name.b".
+Members documented_members(const std::string& cell) {
+    Members members;
+    std::string last_member;
+    int depth = 0;
+    for (std::size_t i = 0; i < cell.size(); ++i) {
+        if (cell[i] == '(') {
+            ++depth;
+        } else if (cell[i] == ')') {
+            --depth;
+        } else if (cell[i] == '`') {
+            const std::size_t end = cell.find('`', i + 1);
+            if (end == std::string::npos) {
+                ADD_FAILURE() << "unclosed backtick in: " << cell;
+                return members;
+            }
+            const std::string code = cell.substr(i + 1, end - i - 1);
+            i = end;
+            if (depth == 0) {
+                last_member = code;
+                EXPECT_TRUE(members.insert(code).second) << "`" << code << "` twice in: " << cell;
+            } else if (code.size() > 1 && code.front() == '{' && code.back() == '}') {
+                std::istringstream names(code.substr(1, code.size() - 2));
+                for (std::string name; std::getline(names, name, ',');) {
+                    members.insert(last_member + "." + trimmed(name));
+                }
+            }
+        }
+    }
+    EXPECT_EQ(depth, 0) << "unbalanced parentheses in: " << cell;
+    return members;
+}
+
+// Event type -> documented members, from the table whose header is
+// "| type | members |".
+std::map<std::string, Members> documented_events() {
+    std::ifstream readme(VMTEST_SDK_README);
+    EXPECT_TRUE(readme) << "cannot read " << VMTEST_SDK_README;
+    std::map<std::string, Members> events;
+    bool in_table = false;
+    for (std::string line; std::getline(readme, line);) {
+        if (line == "| type | members |") {
+            in_table = true;
+            continue;
+        }
+        if (!in_table) {
+            continue;
+        }
+        if (line.empty() || line.front() != '|') {
+            break;
+        }
+        const auto row = cells(line);
+        const std::string type = trimmed(row.at(0));
+        if (row.size() != 2 || type.size() < 2 || type.front() != '`') {
+            continue;  // the |---|---| line
+        }
+        events[type.substr(1, type.size() - 2)] = documented_members(row.at(1));
+    }
+    return events;
+}
+
+// Sets every member of `value`: optionals engaged, lists of one element,
+// objects within filled too, so that serialising it writes every member.
+template <class T> void populate(T& value) {
+    if constexpr (detail::is_optional<T>::value) {
+        value.emplace();
+        populate(*value);
+    } else if constexpr (detail::is_vector<T>::value) {
+        value.resize(1);
+        populate(value.front());
+    } else if constexpr (detail::has_members<T>::value) {
+        T::members(value, [](const char*, auto& member) { populate(member); });
+    }
+}
+
+// The member names a serialised event holds ("type" is the table's first
+// column), nested objects' as "parent.child".
+Members serialised_members(const nlohmann::json& json) {
+    Members members;
+    for (const auto& [name, value] : json.items()) {
+        if (name == "type") {
+            continue;
+        }
+        members.insert(name);
+        const nlohmann::json* object = &value;
+        if (value.is_array() && !value.empty()) {
+            object = &value.front();
+        }
+        if (object->is_object()) {
+            for (const auto& [child, _] : object->items()) {
+                members.insert(name + "." + child);
+            }
+        }
+    }
+    return members;
+}
+
+// Every event type the SDK knows -> what it serialises fully populated.
+std::map<std::string, Members> typed_events() {
+    std::map<std::string, Members> events;
+    const auto add = [&](auto event) {
+        populate(event);
+        events[std::string(decltype(event)::k_type)] = serialised_members(event_to_json(event));
+    };
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (add(std::variant_alternative_t<I + 1, Event>{}), ...);  // 0 is UnknownEvent
+    }
+    (std::make_index_sequence<std::variant_size_v<Event> - 1>{});
+    return events;
+}
+
+TEST(EventSchema, TheReadmeTableListsExactlyTheTypesAndTheirMembers) {
+    const auto documented = documented_events();
+    const auto typed = typed_events();
+    ASSERT_FALSE(documented.empty()) << "no event table found in " << VMTEST_SDK_README;
+    for (const auto& [type, members] : typed) {
+        const auto row = documented.find(type);
+        if (row == documented.end()) {
+            ADD_FAILURE() << "event type '" << type << "' is not in sdk/README.md's table";
+            continue;
+        }
+        for (const auto& member : members) {
+            EXPECT_TRUE(row->second.count(member))
+                << type << " serialises '" << member << "', which sdk/README.md does not list";
+        }
+        for (const auto& member : row->second) {
+            EXPECT_TRUE(members.count(member)) << "sdk/README.md lists '" << member << "' for "
+                                               << type << ", which events.hpp does not have";
+        }
+    }
+    for (const auto& [type, members] : documented) {
+        EXPECT_TRUE(typed.count(type))
+            << "sdk/README.md documents '" << type << "', which events.hpp does not have";
+    }
+}
+
+// The reader of the table itself: the conventions it relies on.
+TEST(EventSchema, TableCellsAreReadAsMembersAndNestedMembers) {
+    EXPECT_EQ(documented_members("`a` (`x`, `y` (note `z`)), `b` (Since 1.2: `{c, d}`, see `e`)"),
+              (Members{"a", "b", "b.c", "b.d"}));
+    EXPECT_EQ(cells("| `t` | `m` |"), (std::vector<std::string>{" `t` ", " `m` "}));
+}
+
+}  // namespace
+}  // namespace vmtest::sdk
