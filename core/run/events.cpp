@@ -1,26 +1,11 @@
 #include "run/events.hpp"
 
-#include <ctime>
 #include <optional>
 #include <variant>
 
 #include <spdlog/spdlog.h>
 
 namespace vmtest::run {
-
-namespace {
-
-// Local time, as JUnit's timestamp attribute has it: "2024-05-01T12:00:00".
-std::string local_time_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm parts{};
-    localtime_r(&now, &parts);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
-    return text;
-}
-
-}  // namespace
 
 const char* stage_name(Stage stage) {
     switch (stage) {
@@ -215,7 +200,7 @@ void EventBus::target_started(const std::string& target, std::size_t index) {
     std::lock_guard lock(m_mutex);
     // When it really started: with -j its event may reach reporters later,
     // after the targets before it finished.
-    publish(sdk::TargetStarted{target, index, local_time_now()});
+    publish(sdk::TargetStarted{target, index, sdk::local_timestamp_now()});
 }
 
 void EventBus::stage(const std::string& target, Stage stage) {

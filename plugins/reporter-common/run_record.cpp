@@ -1,7 +1,6 @@
 #include "run_record.hpp"
 
 #include <algorithm>
-#include <ctime>
 
 #include "tap_parser.hpp"
 #include "text_sanitizer.hpp"
@@ -22,15 +21,6 @@ std::vector<PhaseTime> phase_times(const std::optional<sdk::Phases>& phases) {
         });
     }
     return times;
-}
-
-std::string local_time_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm parts{};
-    localtime_r(&now, &parts);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
-    return text;
 }
 
 }  // namespace
@@ -126,7 +116,7 @@ void RunRecorder::record(const sdk::Event& event) {
         record.started = true;
         // Since 1.2 the event says when the target started (with -j it can
         // arrive well after); an older host's does not.
-        record.started_at = started->started_at.value_or(local_time_now());
+        record.started_at = started->started_at.value_or(sdk::local_timestamp_now());
     } else if (const auto* output = std::get_if<sdk::Output>(&event)) {
         TargetRecord& record = target(output->target);
         (output->stream == "stderr" ? record.stderr_tail : record.stdout_tail).append(output->data);

@@ -2,6 +2,7 @@
 
 #include <initializer_list>
 
+#include "cli_parse.hpp"
 #include "config/cli_options.hpp"
 
 namespace vmtest::config {
@@ -10,20 +11,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-CliOptions parse(std::initializer_list<const char*> args) {
-    std::vector<const char*> argv{"vmtest"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return parse_cli(static_cast<int>(argv.size()), argv.data());
-}
-
-std::string usage_error_of(std::initializer_list<const char*> args) {
-    try {
-        parse(args);
-    } catch (const UsageError& error) {
-        return error.what();
-    }
-    return "<no error>";
-}
+using testing::parse;
+using testing::usage_error_of;
 
 TEST(CliOptions, Defaults) {
     const CliOptions options = parse({});

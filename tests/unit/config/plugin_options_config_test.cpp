@@ -5,6 +5,7 @@
 
 #include <initializer_list>
 
+#include "cli_parse.hpp"
 #include "config/cli_options.hpp"
 #include "config/config_file.hpp"
 #include "config/targets_from_cli.hpp"
@@ -27,20 +28,8 @@ std::string error_of(std::string_view rest) {
     return "<no error>";
 }
 
-CliOptions parse(std::initializer_list<const char*> args) {
-    std::vector<const char*> argv{"vmtest"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return parse_cli(static_cast<int>(argv.size()), argv.data());
-}
-
-std::string usage_error_of(std::initializer_list<const char*> args) {
-    try {
-        parse(args);
-    } catch (const UsageError& error) {
-        return error.what();
-    }
-    return "<no error>";
-}
+using testing::parse;
+using testing::usage_error_of;
 
 TEST(PluginOptionsConfig, EachKindsTableIsReadAsJsonWithEachValuesPlace) {
     const Target target = target_of("[target.backend_options]\n"

@@ -14,6 +14,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "event_bus_support.hpp"
 #include "run/events.hpp"
 
 namespace vmtest::run {
@@ -25,19 +26,8 @@ using ::testing::HasSubstr;
 const std::filesystem::path k_plugins = VMTEST_PLUGIN_DIR;
 const std::filesystem::path k_test_plugins = VMTEST_TEST_PLUGIN_DIR;
 
-std::unique_ptr<plugin_host::ReporterPlugin> reporter(const std::filesystem::path& file,
-                                                      const nlohmann::json& config) {
-    return std::make_unique<plugin_host::ReporterPlugin>(
-        std::make_unique<plugin_host::PluginInstance>(plugin_host::PluginLibrary::load(file),
-                                                      config, plugin_host::HostCallbacks{}));
-}
-
-TargetResult passed(const std::string& name) {
-    TargetResult result;
-    result.name = name;
-    result.outcome = Outcome::pass;
-    return result;
-}
+using testing::passed;
+using testing::reporter;
 
 class HeldEventsTest : public ::testing::Test {
   protected:

@@ -13,6 +13,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "event_bus_support.hpp"
 #include "run/events.hpp"
 #include "vmtest/sdk/bytes.hpp"
 
@@ -32,19 +33,8 @@ std::string read_bytes(const std::filesystem::path& path) {
     return text.str();
 }
 
-std::unique_ptr<plugin_host::ReporterPlugin> reporter(const std::filesystem::path& file,
-                                                      const nlohmann::json& config) {
-    return std::make_unique<plugin_host::ReporterPlugin>(
-        std::make_unique<plugin_host::PluginInstance>(plugin_host::PluginLibrary::load(file),
-                                                      config, plugin_host::HostCallbacks{}));
-}
-
-TargetResult passed(const std::string& name) {
-    TargetResult result;
-    result.name = name;
-    result.outcome = Outcome::pass;
-    return result;
-}
+using testing::passed;
+using testing::reporter;
 
 class OutputEventsTest : public ::testing::Test {
   protected:

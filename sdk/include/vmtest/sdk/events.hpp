@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,17 @@ struct RunStarted {
         visit("targets", self.targets);
     }
 };
+
+// Since 1.2: the local time now as `TargetStarted::started_at` writes it
+// (and JUnit's timestamp attribute): "2024-05-01T12:00:00".
+inline std::string local_timestamp_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm parts{};
+    localtime_r(&now, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &parts);
+    return text;
+}
 
 // Since 1.0: a target begins.
 struct TargetStarted {
