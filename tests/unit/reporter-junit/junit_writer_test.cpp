@@ -26,7 +26,6 @@ using ::testing::Not;
 
 class JunitWriter : public ::testing::Test {
   protected:
-
     // Renders `events`, checks the file against the schema, and returns
     // what Python reads from it.
     nlohmann::json render_and_read(const Events& events) {

@@ -23,7 +23,6 @@ using ::testing::Not;
 
 class TapWriter : public ::testing::Test {
   protected:
-
     // Renders `events` and returns what TAP::Parser reads from it, after
     // checking it read it without complaint (and PyYAML agrees on the YAML).
     nlohmann::json render_and_read(const Events& events) {
