@@ -51,7 +51,7 @@ extern "C" {
 
 /* ABI version this header describes. Since 1.0. */
 #define VMTEST_ABI_MAJOR 1
-#define VMTEST_ABI_MINOR 2
+#define VMTEST_ABI_MINOR 3
 
 /* Name of the symbol every plugin exports. Since 1.0. */
 #define VMTEST_PLUGIN_ENTRY_SYMBOL "vmtest_plugin_entry"
