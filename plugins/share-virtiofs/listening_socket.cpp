@@ -46,16 +46,4 @@ ListeningSocket::~ListeningSocket() {
     }
 }
 
-InheritableCopy::InheritableCopy(int fd) {
-    // F_DUPFD (not F_DUPFD_CLOEXEC): the copy survives exec. At least 3, so
-    // it never lands on a standard stream the child replaces.
-    m_fd = ::fcntl(fd, F_DUPFD, 3);
-    if (m_fd < 0) {
-        throw std::runtime_error(std::string("cannot duplicate the virtiofs socket: ") +
-                                 std::strerror(errno));
-    }
-}
-
-InheritableCopy::~InheritableCopy() { ::close(m_fd); }
-
 }  // namespace vmtest::virtiofs

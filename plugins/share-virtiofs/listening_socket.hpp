@@ -1,6 +1,6 @@
 // The vhost-user socket of one virtiofsd, created and put in the listening
 // state by vmtest itself before the daemon starts; the daemon inherits it
-// (--fd).
+// (--fd; SpawnOptions::keep_fds, so no other child ever does).
 //
 // Why not let the daemon create it (--socket-path) and wait for it? The
 // socket file appears at bind(), before listen(), so a QEMU that connects on
@@ -27,22 +27,6 @@ class ListeningSocket {
     ~ListeningSocket();
     ListeningSocket(const ListeningSocket&) = delete;
     ListeningSocket& operator=(const ListeningSocket&) = delete;
-
-    int fd() const { return m_fd; }
-
-  private:
-    int m_fd = -1;
-};
-
-// A copy of a descriptor that a child started while this object lives
-// inherits (the original is close-on-exec). Keep it only across the spawn:
-// any process forked meanwhile inherits it too.
-class InheritableCopy {
-  public:
-    explicit InheritableCopy(int fd);
-    ~InheritableCopy();
-    InheritableCopy(const InheritableCopy&) = delete;
-    InheritableCopy& operator=(const InheritableCopy&) = delete;
 
     int fd() const { return m_fd; }
 

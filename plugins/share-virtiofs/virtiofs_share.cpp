@@ -108,12 +108,13 @@ void VirtiofsShare::start_daemon(const Virtiofsd& daemon, const sdk::Export& e, 
     Daemon started{e.host_path, m_runtime_dir / ("virtiofsd" + id + ".log"), nullptr};
     {
         ListeningSocket socket(socket_path);
-        InheritableCopy inherited(socket.fd());
-        const auto argv = virtiofsd_argv(daemon, inherited.fd(), source.string());
+        const auto argv = virtiofsd_argv(daemon, socket.fd(), source.string());
         m_host.debug("virtiofs: serving " + e.host_path + (e.writable ? " (rw)" : " (ro)") +
                      " at " + socket_path.string() + ": " + joined(argv));
-        started.process = m_namespace->spawn(util::SpawnOptions{argv, std::nullopt, started.log});
-    }  // vmtest's copies close here: the daemon now holds the only one
+        util::SpawnOptions options{argv, std::nullopt, started.log};
+        options.keep_fds = {socket.fd()};
+        started.process = m_namespace->spawn(options);
+    }  // vmtest's copy closes here: the daemon now holds the only one
     m_daemons.push_back(std::move(started));
     prepared.attachments.push_back({"vhost-user-fs", e.tag, "", socket_path.string(), !e.writable});
     // No options: what makes the mount coherent is the daemon's cache mode.

@@ -1,11 +1,13 @@
 #include "vmtest/plugin-support/child_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <stdexcept>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -14,9 +16,36 @@ namespace vmtest::util {
 
 namespace {
 
+// Closes every descriptor in [first, last]: close_range where the kernel
+// has it (5.9+), one by one up to the descriptor limit otherwise.
+void close_descriptors(unsigned first, unsigned last) {
+    if (first > last || close_range(first, last, 0) == 0) {
+        return;
+    }
+    rlimit limit{};
+    const unsigned highest = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+                                 ? static_cast<unsigned>(limit.rlim_cur - 1)
+                                 : 65535U;
+    for (unsigned fd = first; fd <= std::min(last, highest); ++fd) {
+        close(static_cast<int>(fd));
+    }
+}
+
+// Closes every descriptor above 2 but `keep` (sorted, each above 2), and
+// lets those survive exec.
+void close_all_but(const std::vector<int>& keep) {
+    unsigned next = 3;
+    for (int fd : keep) {
+        close_descriptors(next, static_cast<unsigned>(fd) - 1);
+        fcntl(fd, F_SETFD, 0);
+        next = static_cast<unsigned>(fd) + 1;
+    }
+    close_descriptors(next, ~0U);
+}
+
 // Only async-signal-safe calls between fork and exec.
 [[noreturn]] void exec_child(const std::vector<char*>& argv, const char* out, const char* err,
-                             pid_t parent, bool inherit_stdio) {
+                             pid_t parent, bool inherit_stdio, const std::vector<int>& keep_fds) {
     // An interactive child stays in vmtest's process group, which owns the
     // terminal; it could not read from it otherwise.
     if (!inherit_stdio) {
@@ -43,6 +72,7 @@ namespace {
         dup2(out_fd, 1);
     }
     dup2(err_fd, 2);
+    close_all_but(keep_fds);
     execvp(argv[0], argv.data());
     const char prefix[] = "cannot execute ";
     (void)!write(2, prefix, sizeof(prefix) - 1);
@@ -69,6 +99,14 @@ ChildProcess::ChildProcess(const SpawnOptions& options) {
         argv.push_back(const_cast<char*>(arg.c_str()));
     }
     argv.push_back(nullptr);
+    // Sorted and checked before fork: the child may only call what is
+    // async-signal-safe.
+    std::vector<int> keep_fds = options.keep_fds;
+    std::sort(keep_fds.begin(), keep_fds.end());
+    keep_fds.erase(std::unique(keep_fds.begin(), keep_fds.end()), keep_fds.end());
+    if (!keep_fds.empty() && keep_fds.front() <= 2) {
+        throw std::invalid_argument("ChildProcess: keep_fds must be above 2 (stdio is set apart)");
+    }
     const std::string out = options.stdout_file ? options.stdout_file->string() : "/dev/null";
     const std::string err = options.stderr_file ? options.stderr_file->string() : "/dev/null";
     const pid_t parent = getpid();
@@ -78,7 +116,7 @@ ChildProcess::ChildProcess(const SpawnOptions& options) {
                                  std::strerror(errno));
     }
     if (m_pid == 0) {
-        exec_child(argv, out.c_str(), err.c_str(), parent, options.inherit_stdio);
+        exec_child(argv, out.c_str(), err.c_str(), parent, options.inherit_stdio, keep_fds);
     }
     m_own_group = !options.inherit_stdio;
     if (m_own_group) {

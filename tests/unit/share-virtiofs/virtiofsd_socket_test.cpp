@@ -47,10 +47,9 @@ std::string read_within(int fd, std::chrono::milliseconds timeout) {
 std::unique_ptr<util::ChildProcess> start_daemon(const std::filesystem::path& socket_path,
                                                  int delay_ms, const char* mode) {
     ListeningSocket socket(socket_path);
-    InheritableCopy inherited(socket.fd());
     util::SpawnOptions options;
-    options.argv = {FAKE_VHOST_DAEMON, std::to_string(inherited.fd()), std::to_string(delay_ms),
-                    mode};
+    options.argv = {FAKE_VHOST_DAEMON, std::to_string(socket.fd()), std::to_string(delay_ms), mode};
+    options.keep_fds = {socket.fd()};
     return std::make_unique<util::ChildProcess>(options);
 }
 

@@ -23,6 +23,13 @@ struct SpawnOptions {
     // Keep vmtest's own stdin and stdout (an interactive session) instead
     // of /dev/null and stdout_file.
     bool inherit_stdio = false;
+    // Descriptors the child keeps, at the same numbers (e.g. a listening
+    // socket passed as --fd=N); they may be close-on-exec in vmtest. Every
+    // other descriptor above 2 is closed in the child before exec, so a
+    // child never inherits what another thread opened meanwhile (with -j,
+    // one target's sockets and pipes would otherwise live on in another
+    // target's QEMU).
+    std::vector<int> keep_fds{};
 };
 
 // A child process that cannot outlive vmtest. It gets its own process group
