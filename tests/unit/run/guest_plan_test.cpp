@@ -108,9 +108,9 @@ TEST(GuestPlan, KernelCommandLinePutsUserArgumentsLast) {
     t.kernel_args = "quiet=0 loglevel=7";
     EXPECT_EQ(
         kernel_command_line(t, false),
-        "console=ttyS0 panic=-1 rdinit=/init quiet earlyprintk=serial,ttyS0 quiet=0 loglevel=7");
+        "console=ttyS0 panic=-1 rdinit=/init no_timer_check quiet earlyprintk=serial,ttyS0 quiet=0 loglevel=7");
     EXPECT_EQ(kernel_command_line(t, true),
-              "console=ttyS0 panic=-1 rdinit=/init earlyprintk=serial,ttyS0 quiet=0 loglevel=7");
+              "console=ttyS0 panic=-1 rdinit=/init no_timer_check earlyprintk=serial,ttyS0 quiet=0 loglevel=7");
 }
 
 TEST(GuestPlan, CommandRunsInAShellInTheWorkdirWithTheGivenEnvironment) {
