@@ -12,7 +12,9 @@ static const uint8_t k_server_mac[ETH_ALEN] = {0x02, 0, 0, 0, 0, 0x02};
 #define SERVER_ADDR "10.0.0.2"
 #define CLIENT_PORT 40000
 
-struct ethhdr* frame_eth(struct frame* frame) { return (struct ethhdr*)frame->bytes; }
+struct ethhdr* frame_eth(struct frame* frame) {
+    return (struct ethhdr*)frame->bytes;
+}
 
 struct iphdr* frame_ip(struct frame* frame) {
     return (struct iphdr*)(frame->bytes + sizeof(struct ethhdr));
@@ -87,8 +89,8 @@ struct frame frame_udp(uint16_t dest_port, const char* payload) {
     udp->len = htons((uint16_t)(sizeof(*udp) + payload_size));
     memcpy(udp + 1, payload, payload_size);
     const uint16_t length = ntohs(udp->len);
-    udp->check =
-        htons((uint16_t)~ones_complement_sum(udp, length, pseudo_header_sum(frame_ip(&frame), length)));
+    udp->check = htons(
+        (uint16_t)~ones_complement_sum(udp, length, pseudo_header_sum(frame_ip(&frame), length)));
     return frame;
 }
 

@@ -60,8 +60,7 @@ struct run {
 static struct run run_program(struct bpf_program* program, const struct frame* in) {
     struct run run = {0};
     LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in->bytes, .data_size_in = in->size,
-                .data_out = run.out.bytes, .data_size_out = sizeof(run.out.bytes),
-                .repeat = 1);
+                .data_out = run.out.bytes, .data_size_out = sizeof(run.out.bytes), .repeat = 1);
     run.error = bpf_prog_test_run_opts(bpf_program__fd(program), &opts);
     run.verdict = opts.retval;
     run.out.size = opts.data_size_out;
@@ -86,7 +85,9 @@ static struct run expect_verdict(struct test* t, struct bpf_program* program, co
     return run;
 }
 
-static enum ktap_result result_of(const struct test* t) { return t->failed ? KTAP_FAIL : KTAP_PASS; }
+static enum ktap_result result_of(const struct test* t) {
+    return t->failed ? KTAP_FAIL : KTAP_PASS;
+}
 
 static enum ktap_result passes_frames_that_are_not_ipv4(struct test* t) {
     const struct frame arp = frame_arp_request();

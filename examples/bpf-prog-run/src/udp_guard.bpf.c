@@ -24,8 +24,7 @@ struct {
 /* IPv4 fragment offset bits: only a packet's first fragment has the UDP header. */
 #define IP_FRAGMENT_OFFSET 0x1fff
 
-static __always_inline void swap_bytes(__u8* a, __u8* b, int size)
-{
+static __always_inline void swap_bytes(__u8* a, __u8* b, int size) {
     for (int i = 0; i < size; i++) {
         __u8 t = a[i];
         a[i] = b[i];
@@ -36,8 +35,7 @@ static __always_inline void swap_bytes(__u8* a, __u8* b, int size)
 /* Sets the TTL and patches the header checksum for the one 16-bit word
  * that changed (RFC 1624: HC' = ~(~HC + ~m + m')), instead of summing the
  * whole header again. */
-static __always_inline void set_ttl(struct iphdr* ip, __u8 ttl)
-{
+static __always_inline void set_ttl(struct iphdr* ip, __u8 ttl) {
     __u16* word = (__u16*)&ip->ttl; /* ttl and protocol */
     __u16 old = *word;
     ip->ttl = ttl;
@@ -50,8 +48,7 @@ static __always_inline void set_ttl(struct iphdr* ip, __u8 ttl)
 /* Turns a request into its reply in place. Swapping the addresses and ports
  * leaves both checksums valid: one's complement sums do not depend on the
  * order of their terms. */
-static __always_inline void turn_around(struct ethhdr* eth, struct iphdr* ip, struct udphdr* udp)
-{
+static __always_inline void turn_around(struct ethhdr* eth, struct iphdr* ip, struct udphdr* udp) {
     swap_bytes(eth->h_dest, eth->h_source, ETH_ALEN);
     __be32 addr = ip->saddr;
     ip->saddr = ip->daddr;
@@ -62,8 +59,7 @@ static __always_inline void turn_around(struct ethhdr* eth, struct iphdr* ip, st
     set_ttl(ip, UDP_GUARD_REPLY_TTL);
 }
 
-static __always_inline int guard(void* data, void* data_end)
-{
+static __always_inline int guard(void* data, void* data_end) {
     struct ethhdr* eth = data;
     if ((void*)(eth + 1) > data_end)
         return XDP_DROP;
@@ -91,8 +87,7 @@ static __always_inline int guard(void* data, void* data_end)
 }
 
 SEC("xdp")
-int udp_guard(struct xdp_md* ctx)
-{
+int udp_guard(struct xdp_md* ctx) {
     int verdict = guard((void*)(long)ctx->data, (void*)(long)ctx->data_end);
     __u32 key = verdict;
     __u64* count = bpf_map_lookup_elem(&verdicts, &key);

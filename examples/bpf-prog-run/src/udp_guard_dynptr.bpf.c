@@ -28,8 +28,7 @@ extern void* bpf_dynptr_slice(const struct bpf_dynptr* ptr, __u32 offset, void* 
 #define IP_FRAGMENT_OFFSET 0x1fff
 
 SEC("xdp")
-int udp_guard_dynptr(struct xdp_md* ctx)
-{
+int udp_guard_dynptr(struct xdp_md* ctx) {
     struct bpf_dynptr frame;
     struct ethhdr eth_copy;
     struct iphdr ip_copy;
