@@ -47,6 +47,10 @@ else
   [ -n "$package" ] || { echo "fetch-kernels: no linux-image-6.12 package in $suite" >&2; exit 1; }
   (cd kernels && apt-get "${apt_options[@]}" download -q "$package")
   deb=$(realpath "$(ls kernels/"$package"_*.deb | sort -V | tail -n 1)")
+  # Packages an earlier run downloaded that this one supersedes.
+  for old in kernels/linux-image-6.12.*_*.deb; do
+    [ "$(realpath "$old")" = "$deb" ] || rm -f "$old"
+  done
 fi
 ln -sfn "$deb" kernels/linux-image-6.12.deb
 echo "kernels/linux-image-6.12.deb -> $deb"
