@@ -5,8 +5,6 @@
 #ifndef KTAP_H
 #define KTAP_H
 
-#include <stdbool.h>
-
 enum ktap_result { KTAP_PASS, KTAP_FAIL, KTAP_SKIP };
 
 void ktap_header(int test_count);
