@@ -167,8 +167,9 @@ TEST_F(UpstreamBehaviours, KernelArgumentRoMakesTheRootReadOnly) {
     const std::filesystem::path touch_dir = "/var/tmp";
     const auto probe = touch_dir / ("vmtest-ro-" + m_root.filename().string());
     write_config(kernel_target("cannot touch host rootfs with ro",
-                               "touch " + probe.string() + " || echo touch-failed; "
-                               "echo shared > /mnt/vmtest/result; exit 3",
+                               "touch " + probe.string() +
+                                   " || echo touch-failed; "
+                                   "echo shared > /mnt/vmtest/result; exit 3",
                                "kernel_args = \"ro\""));
     const auto result = vmtest({});
     std::filesystem::remove(probe);
@@ -182,7 +183,8 @@ TEST_F(UpstreamBehaviours, KernelArgumentRoMakesTheRootReadOnly) {
 
 // test_run_custom_resources, "Custom number of CPUs".
 TEST_F(UpstreamBehaviours, CustomNumberOfCpus) {
-    write_config(kernel_target("Custom number of CPUs", R"cmd(bash -xc "[[ "$(nproc)" == "1" ]]")cmd",
+    write_config(kernel_target("Custom number of CPUs",
+                               R"cmd(bash -xc "[[ "$(nproc)" == "1" ]]")cmd",
                                "[target.vm]\nnum_cpus = 1"));
     const auto result = vmtest({});
     EXPECT_EQ(result.status, 0) << describe(result);
@@ -191,9 +193,10 @@ TEST_F(UpstreamBehaviours, CustomNumberOfCpus) {
 // test_run_custom_resources, "Custom amount of RAM": 256M of RAM shows as
 // some 200 thousand kB of MemTotal.
 TEST_F(UpstreamBehaviours, CustomAmountOfRam) {
-    write_config(kernel_target("Custom amount of RAM",
-                               R"(bash -xc "cat /proc/meminfo | grep -E 'MemTotal: +2[0-9]{5} kB'")",
-                               "[target.vm]\nmemory = \"256M\""));
+    write_config(
+        kernel_target("Custom amount of RAM",
+                      R"(bash -xc "cat /proc/meminfo | grep -E 'MemTotal: +2[0-9]{5} kB'")",
+                      "[target.vm]\nmemory = \"256M\""));
     const auto result = vmtest({});
     EXPECT_EQ(result.status, 0) << describe(result);
 }
@@ -204,10 +207,10 @@ TEST_F(UpstreamBehaviours, CustomMountIsWritable) {
     const auto host_dir = m_root / "mounted";
     std::filesystem::create_directories(host_dir);
     std::ofstream(host_dir / "README.md") << "readme\n";
-    write_config(kernel_target("mount",
-                               R"(bash -xc "[[ -e /tmp/mount/README.md ]]" && echo hi > /tmp/mount/hi)",
-                               "[target.vm.mounts]\n\"/tmp/mount\" = { host_path = \"" +
-                                   host_dir.string() + "\", writable = true }"));
+    write_config(kernel_target(
+        "mount", R"(bash -xc "[[ -e /tmp/mount/README.md ]]" && echo hi > /tmp/mount/hi)",
+        "[target.vm.mounts]\n\"/tmp/mount\" = { host_path = \"" + host_dir.string() +
+            "\", writable = true }"));
     const auto result = vmtest({});
     EXPECT_EQ(result.status, 0) << describe(result);
     std::ifstream written(host_dir / "hi");
