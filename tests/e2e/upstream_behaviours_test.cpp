@@ -6,7 +6,6 @@
 // vmtest's behaviour and README's "Differences from danobi/vmtest" says
 // why. Image targets (upstream's test_run, test_not_uefi, ...) are in
 // image_targets_test.cpp.
-#include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <sys/wait.h>
@@ -25,7 +24,6 @@ namespace vmtest::e2e {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 
 // Lines of `text` that start with `start` (vmtest's PASS and FAILED lines).
 int count_lines(const std::string& text, const std::string& start) {
@@ -40,7 +38,7 @@ int count_lines(const std::string& text, const std::string& start) {
 class UpstreamBehaviours : public E2E {
   protected:
     // A [[target]] booting the host's kernel. The command goes in a TOML
-    // literal string, as vmtest-action writes it: no escaping.
+    // literal string ('''...'''), which upstream keeps verbatim: no escaping.
     std::string kernel_target(const std::string& name, const std::string& command,
                               const std::string& more = "") const {
         return "[[target]]\nname = \"" + name + "\"\nkernel = \"" + m_kernel.string() +
