@@ -40,6 +40,9 @@ std::string render(const InitConfig& config) {
         add_line(text, "root",
                  {root.fstype, root.source, root.options, access_mode(root.read_only)});
     }
+    if (config.read_only_root) {
+        text += "read-only-root\n";
+    }
     for (const auto& mount : config.mounts) {
         add_line(text, "mount",
                  {mount.fstype, mount.source, mount.guest_path, mount.options,

@@ -48,6 +48,11 @@ struct InitConfig {
     std::vector<std::string> modules;  // paths inside the initramfs, load order
     std::vector<std::string> hints;    // appended to a failed root mount's message
     std::optional<InitRootMount> root;
+    // The kernel argument `ro` (danobi/vmtest's way to protect the root):
+    // once every mount point exists, the root is remounted read-only, so
+    // the guest's writes to it fail (EROFS) instead of landing in the
+    // overlay. What is mounted on it (/tmp, /mnt/vmtest, ...) stays as is.
+    bool read_only_root = false;
     std::vector<InitMount> mounts;
     std::vector<InitBind> binds;
     std::vector<std::string> ports;    // virtio-serial port names to wait for
@@ -65,6 +70,7 @@ struct InitConfig {
 //   module <path-in-initramfs>
 //   hint <text>
 //   root <fstype> <source> <options> <ro|rw>
+//   read-only-root
 //   mount <fstype> <source> <guest-path> <options> <ro|rw>
 //   bind <guest-src> <guest-dst>
 //   port <name>

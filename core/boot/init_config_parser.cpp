@@ -121,6 +121,11 @@ private:
                 return false;
             }
             config.root = std::move(root);
+        } else if (d == "read-only-root") {
+            if (!expect(line, 0) || !once(line, m_seen_read_only_root)) {
+                return false;
+            }
+            config.read_only_root = true;
         } else if (d == "mount") {
             if (!expect(line, 5)) {
                 return false;
@@ -169,6 +174,7 @@ private:
     bool m_seen_log = false;
     bool m_seen_hostname = false;
     bool m_seen_root = false;
+    bool m_seen_read_only_root = false;
     bool m_seen_control = false;
 };
 

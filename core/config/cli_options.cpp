@@ -81,7 +81,8 @@ po::options_description our_options() {
         // the parsed occurrences, see parse_cli().
         ("verbose,v", po::value<std::vector<std::string>>()->zero_tokens(),
          "Log more; repeat for even more (-vv)")
-        ("version", po::bool_switch(), "Print the version and exit")
+        // -V as upstream's (clap's) short form.
+        ("version,V", po::bool_switch(), "Print the version and exit")
         ("help,h", po::bool_switch(), "Print this help and exit");
     return options;
 }

@@ -40,4 +40,34 @@ std::optional<std::string> kernel_args_problem(std::string_view kernel_args) {
            ", leaving " + std::to_string(k_max_kernel_command_line - ours) + " for kernel_args)";
 }
 
+bool asks_read_only_root(std::string_view kernel_args) {
+    bool read_only = false;
+    std::size_t at = 0;
+    while (at < kernel_args.size()) {
+        if (kernel_args[at] == ' ' || kernel_args[at] == '\t' || kernel_args[at] == '\n') {
+            ++at;
+            continue;
+        }
+        // One parameter: up to unquoted white space, as the kernel's next_arg().
+        const std::size_t start = at;
+        bool in_quote = false;
+        for (; at < kernel_args.size(); ++at) {
+            const char c = kernel_args[at];
+            if (c == '"') {
+                in_quote = !in_quote;
+            } else if (!in_quote && (c == ' ' || c == '\t' || c == '\n')) {
+                break;
+            }
+        }
+        const std::string_view parameter = kernel_args.substr(start, at - start);
+        if (parameter == "--") {
+            break;
+        }
+        if (parameter == "ro" || parameter == "rw") {
+            read_only = parameter == "ro";
+        }
+    }
+    return read_only;
+}
+
 }  // namespace vmtest::config

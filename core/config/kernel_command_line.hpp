@@ -27,4 +27,12 @@ std::string kernel_command_line(std::string_view kernel_args, bool verbose);
 // vmtest would build with it is too long for the kernel.
 std::optional<std::string> kernel_args_problem(std::string_view kernel_args);
 
+// Whether `kernel_args` ask for a read-only root, as the kernel reads its
+// own `ro` and `rw`: the last of the two words wins; a quoted value
+// (`x="a ro"`) is one parameter, and what follows `--` is init's, not the
+// kernel's. danobi/vmtest users pass `ro` to keep the guest from writing
+// to the root; the kernel cannot apply it itself here, since vmtest's init
+// mounts the root.
+bool asks_read_only_root(std::string_view kernel_args);
+
 }  // namespace vmtest::config

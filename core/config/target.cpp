@@ -1,10 +1,16 @@
 #include "config/target.hpp"
 
+#include "config/kernel_command_line.hpp"
+
 namespace vmtest::config {
 
 bool Target::is_image() const { return image.has_value(); }
 
 bool Target::is_interactive() const { return command == "-"; }
+
+bool Target::root_writes_reach_host() const {
+    return root_writable && !asks_read_only_root(kernel_args);
+}
 
 void fail_at_origin(const Target& target, const std::string& field, const std::string& message) {
     const auto origin = target.origins.find(field);

@@ -103,6 +103,9 @@ struct Target {
 
     bool is_image() const;
     bool is_interactive() const;        // command is "-": an interactive shell instead of a command
+    // root_writable, unless kernel_args hold the kernel's `ro`, which wins:
+    // then the guest can write to its root neither in RAM nor on the host.
+    bool root_writes_reach_host() const;
 };
 
 // The most targets that may run at once (-j, `jobs`): far more VMs than a

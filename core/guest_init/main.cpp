@@ -80,6 +80,9 @@ int main() {
         mount_extra_shares(config.mounts);
     }
     bind_mounts(config.binds);
+    if (config.read_only_root) {
+        make_root_read_only();
+    }
     log_phase("shares_mounted");
 
     log_info("switching to the new root");

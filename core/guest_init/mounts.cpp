@@ -208,6 +208,15 @@ void bind_mounts(const std::vector<InitBind>& binds) {
     }
 }
 
+void make_root_read_only() {
+    // A bind remount changes this one mount's flags, whatever its
+    // filesystem (overlay, 9p, virtiofs), and leaves its submounts alone.
+    if (::mount(nullptr, k_new_root, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+        fatal("cannot make the root read-only (kernel argument 'ro'): %s", std::strerror(errno));
+    }
+    log_debug("the root is read-only (kernel argument 'ro')");
+}
+
 void switch_root() {
     if (::chdir(k_new_root) != 0) {
         fatal("cannot enter %s: %s", k_new_root, std::strerror(errno));

@@ -23,6 +23,11 @@ void mount_api_filesystems();
 void mount_extra_shares(const std::vector<InitMount>& mounts);
 void bind_mounts(const std::vector<InitBind>& binds);
 
+// The `read-only-root` directive: remounts the root mount itself read-only,
+// after the mount points on it were made. The mounts on it keep their own
+// access. Failing is fatal: the user asked that nothing be written there.
+void make_root_read_only();
+
 // Makes /newroot the root: mount --move it onto / and chroot into it.
 void switch_root();
 

@@ -25,7 +25,7 @@ std::string mount_tag(std::size_t index) { return "vmtest_mount" + std::to_strin
 
 std::vector<sdk::Export> exports_for(const config::Target& target) {
     std::vector<sdk::Export> exports;
-    exports.push_back({k_root_tag, target.rootfs.string(), target.root_writable});
+    exports.push_back({k_root_tag, target.rootfs.string(), target.root_writes_reach_host()});
     exports.push_back(
         {k_project_tag, target.base_dir.string(), project_share_for(target).writable});
     for (std::size_t i = 0; i < target.vm.mounts.size(); ++i) {
@@ -37,7 +37,7 @@ std::vector<sdk::Export> exports_for(const config::Target& target) {
 
 std::vector<std::string> base_guest_modules(const config::Target& target) {
     std::vector<std::string> modules{"virtio_pci", "virtio_console"};
-    if (!target.root_writable) {
+    if (!target.root_writes_reach_host()) {
         modules.push_back("overlay");
     }
     return modules;
@@ -67,7 +67,11 @@ boot::InitConfig init_config_for(const config::Target& target,
     init.hints = hints;
 
     const auto& root = mount_for(mounts, k_root_tag);
-    init.root = boot::InitRootMount{root.fstype, root.source, root.options, !target.root_writable};
+    // With `ro` the overlay is still made: vmtest's mount points need a
+    // writable root until read_only_root locks it.
+    init.root = boot::InitRootMount{root.fstype, root.source, root.options,
+                                    !target.root_writes_reach_host()};
+    init.read_only_root = config::asks_read_only_root(target.kernel_args);
 
     const auto& project = mount_for(mounts, k_project_tag);
     const auto project_share = project_share_for(target);

@@ -67,7 +67,8 @@ ProjectShare project_share_for(const config::Target& target) {
     }
     // root_writable on the host's own root already lets the guest write
     // everywhere; a read-only project share would only be in the way.
-    const bool host_root_writable = target.root_writable && real_path(target.rootfs) == "/";
+    const bool host_root_writable =
+        target.root_writes_reach_host() && real_path(target.rootfs) == "/";
     return {host_root_writable, false};
 }
 

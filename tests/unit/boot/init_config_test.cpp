@@ -15,6 +15,7 @@ InitConfig full_config() {
     config.hints = {"no modules were found for kernel 6.1.0 in /lib/modules/6.1.0",
                     "100% sure\nsecond line"};
     config.root = InitRootMount{"9p", "vmtest_root", "trans=virtio,version=9p2000.L", true};
+    config.read_only_root = true;
     config.mounts = {{"9p", "share 1", "/mnt/with space", "", false},
                      {"virtiofs", "tag", "/data", "-", true}};
     config.binds = {{"/mnt/vmtest", "/home/user/my project"}};
@@ -40,6 +41,7 @@ TEST(InitConfig, RenderedLinesHaveNoRawSeparators) {
     EXPECT_NE(text.find("mount 9p share%201 /mnt/with%20space - rw\n"), std::string::npos) << text;
     EXPECT_NE(text.find("mount virtiofs tag /data %2D ro\n"), std::string::npos) << text;
     EXPECT_NE(text.find("root 9p vmtest_root trans=virtio,version=9p2000.L ro\n"), std::string::npos);
+    EXPECT_NE(text.find("\nread-only-root\n"), std::string::npos) << text;
     EXPECT_NE(text.find("agent /usr/bin/qemu-ga /usr/sbin/qemu-ga\n"), std::string::npos);
     EXPECT_NE(text.find("agent-arg a%25b%09c%01\n"), std::string::npos) << text;
     EXPECT_NE(text.find("control org.vmtest.control\n"), std::string::npos);
@@ -74,6 +76,8 @@ TEST(InitConfig, MalformedLinesAreErrors) {
     EXPECT_FALSE(parse_init_config("hostname a%zz\n").ok);                 // bad escape
     EXPECT_FALSE(parse_init_config("agent\n").ok);                         // no candidates
     EXPECT_FALSE(parse_init_config("log loud\n").ok);
+    EXPECT_FALSE(parse_init_config("read-only-root yes\n").ok);           // takes no field
+    EXPECT_FALSE(parse_init_config("read-only-root\nread-only-root\n").ok);  // twice
     EXPECT_FALSE(parse_init_config("control a\ncontrol b\n").ok);          // twice
     auto parsed = parse_init_config("hostname\n");
     EXPECT_FALSE(parsed.ok);

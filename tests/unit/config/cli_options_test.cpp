@@ -111,6 +111,8 @@ TEST(CliOptions, OurFlags) {
 
 TEST(CliOptions, ShortHelp) { EXPECT_TRUE(parse({"-h"}).show_help); }
 
+TEST(CliOptions, ShortVersionAsUpstream) { EXPECT_TRUE(parse({"-V"}).show_version); }
+
 TEST(CliOptions, ReportersAreRepeatable) {
     const CliOptions options =
         parse({"--reporter", "junit=out/results.xml", "--reporter=tap", "--reporter", "json"});

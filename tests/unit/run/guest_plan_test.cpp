@@ -51,6 +51,29 @@ TEST(GuestPlan, RootWritableExportsTheRootWritableAndNeedsNoOverlay) {
     EXPECT_THAT(base_guest_modules(t), ElementsAre("virtio_pci", "virtio_console", "overlay"));
 }
 
+TEST(GuestPlan, KernelArgumentRoLocksTheRootEvenWhenRootWritableIsSet) {
+    for (const bool root_writable : {false, true}) {
+        auto t = target();
+        t.root_writable = root_writable;
+        t.kernel_args = "nokaslr ro";
+        EXPECT_FALSE(exports_for(t)[0].writable) << "nothing may reach the host's root";
+        // The overlay gives vmtest's mount points a place until the root is locked.
+        EXPECT_THAT(base_guest_modules(t), ElementsAre("virtio_pci", "virtio_console", "overlay"));
+        const auto init = init_config_for(t, nine_p_mounts(exports_for(t)), {}, {}, false);
+        ASSERT_TRUE(init.root);
+        EXPECT_TRUE(init.root->read_only);
+        EXPECT_TRUE(init.read_only_root);
+        EXPECT_FALSE(init.mounts[0].read_only) << "/mnt/vmtest stays writable, as upstream's";
+    }
+}
+
+TEST(GuestPlan, WithoutRoTheRootIsNotLocked) {
+    auto t = target();
+    t.kernel_args = "ro rw";
+    const auto init = init_config_for(t, nine_p_mounts(exports_for(t)), {}, {}, false);
+    EXPECT_FALSE(init.read_only_root);
+}
+
 TEST(GuestPlan, GuestModulesAreVmtestsThenTheBackendsThenTheSharesEachOnce) {
     sdk::BackendDescription backend;
     backend.guest_modules = {"virtio_mmio", "virtio_console"};

@@ -100,6 +100,14 @@ TEST(ProjectShare, RootWritableOnTheHostsRootKeepsItWritable) {
     EXPECT_FALSE(exports_for(t)[1].writable);
 }
 
+TEST(ProjectShare, KernelArgumentRoTakesBackWhatRootWritableGave) {
+    auto t = target_in("/");
+    t.root_writable = true;
+    t.kernel_args = "ro";
+    EXPECT_FALSE(exports_for(t)[1].writable) << "the host's / through /mnt/vmtest";
+    EXPECT_TRUE(project_share_notice(t));
+}
+
 TEST(ProjectShare, ALinkIsJudgedByWhereItLeads) {
     const test_support::TempDir temp;
     const fs::path& dir = temp.path();
