@@ -365,7 +365,10 @@ class Terminal {
 // test_interactive_shell: `-` as the command gives a root shell prompt on
 // the guest; what is typed there runs in the guest, `exit` ends vmtest.
 TEST_F(UpstreamBehaviours, DashAsTheCommandGivesAnInteractiveShell) {
-    const auto opts = options({"--kernel", m_kernel.string(), "-"});
+    auto opts = options({"--kernel", m_kernel.string(), "-"});
+    // The login shell reads $HOME's startup files, which are the host's: a
+    // developer's ~/.bashrc (pyenv, nvm) can take a minute under emulation.
+    opts.env["HOME"] = m_project.string();
     Terminal terminal(opts.args, opts.cwd, opts.env);
     ASSERT_TRUE(terminal.expect("root@", std::chrono::seconds(240))) << terminal.screen();
     ASSERT_TRUE(terminal.expect("#", std::chrono::seconds(10))) << terminal.screen();
