@@ -36,7 +36,9 @@ constexpr std::size_t k_batch = 64 * 1024;
 
 volatile sig_atomic_t g_stop = 0;
 
-void on_sigterm(int) { g_stop = 1; }
+void on_sigterm(int) {
+    g_stop = 1;
+}
 
 bool write_all(int fd, const char* data, std::size_t size) {
     while (size > 0) {

@@ -19,7 +19,9 @@ constexpr auto k_connect_limit = std::chrono::seconds(2);
 
 KernelLogCapture::KernelLogCapture(std::filesystem::path file) : m_file(std::move(file)) {}
 
-KernelLogCapture::~KernelLogCapture() { finish(std::chrono::milliseconds(0)); }
+KernelLogCapture::~KernelLogCapture() {
+    finish(std::chrono::milliseconds(0));
+}
 
 bool KernelLogCapture::start(const std::string& socket) {
     if (!std::filesystem::exists(socket)) {

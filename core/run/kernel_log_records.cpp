@@ -8,13 +8,13 @@ namespace vmtest::run {
 
 namespace {
 
-constexpr std::array<const char*, 8> k_levels = {"emerg", "alert", "crit",   "err",
+constexpr std::array<const char*, 8> k_levels = {"emerg", "alert",  "crit", "err",
                                                  "warn",  "notice", "info", "debug"};
 // syslog(3)'s facilities, by number.
 constexpr std::array<const char*, 24> k_facilities = {
-    "kern",   "user",   "mail",   "daemon", "auth",   "syslog", "lpr",    "news",
-    "uucp",   "cron",   "authpriv", "ftp",  "ntp",    "security", "console", "solaris-cron",
-    "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
+    "kern",   "user",   "mail",     "daemon", "auth",   "syslog",   "lpr",     "news",
+    "uucp",   "cron",   "authpriv", "ftp",    "ntp",    "security", "console", "solaris-cron",
+    "local0", "local1", "local2",   "local3", "local4", "local5",   "local6",  "local7"};
 
 bool parse_number(std::string_view text, std::uint64_t& value) {
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -45,8 +45,9 @@ std::string level_name(std::uint64_t prefix) {
     if (facility == 0) {
         return level;
     }
-    const std::string facility_name =
-        facility < k_facilities.size() ? k_facilities[facility] : "facility" + std::to_string(facility);
+    const std::string facility_name = facility < k_facilities.size()
+                                          ? k_facilities[facility]
+                                          : "facility" + std::to_string(facility);
     return facility_name + "." + level;
 }
 
@@ -88,7 +89,8 @@ std::string KernelLogFormatter::format_line(std::string_view line) {
     std::string_view rest = header;
     while (count < 3) {
         const auto comma = rest.find(',');
-        if (comma == std::string_view::npos || !parse_number(rest.substr(0, comma), fields[count])) {
+        if (comma == std::string_view::npos ||
+            !parse_number(rest.substr(0, comma), fields[count])) {
             break;
         }
         rest.remove_prefix(comma + 1);

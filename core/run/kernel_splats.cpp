@@ -1,5 +1,6 @@
 #include "run/kernel_splats.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <regex>
 
@@ -10,7 +11,7 @@ namespace vmtest::run {
 namespace {
 
 struct Line {
-    std::string_view text;     // as in the log
+    std::string_view text;    // as in the log
     std::string_view message;  // without the time and level
 };
 
@@ -49,7 +50,8 @@ const std::vector<StartPattern>& start_patterns() {
 
 std::optional<const char*> splat_kind(std::string_view message) {
     // Cheap test first: every pattern starts with one of these letters.
-    if (message.empty() || std::string_view("BWwUrIigOk").find(message.front()) == std::string_view::npos) {
+    if (message.empty() ||
+        std::string_view("BWwUrIigOk").find(message.front()) == std::string_view::npos) {
         return std::nullopt;
     }
     for (const auto& start : start_patterns()) {
@@ -69,15 +71,30 @@ bool is_cut_here(std::string_view message) {
     return message.find("[ cut here ]") != std::string_view::npos;
 }
 
-bool is_end_trace(std::string_view message) { return message.starts_with("---[ end trace"); }
+bool is_end_trace(std::string_view message) {
+    return message.starts_with("---[ end trace");
+}
 
 bool is_call_trace(std::string_view message) {
     return message.starts_with("Call Trace:") || message.starts_with("Call trace:");
 }
 
-// A line of a call trace: indented (a tab comes escaped from /dev/kmsg).
+// The registers x86 prints inside a call trace, for the user-mode context
+// a trace ends in ("RIP: 0033:0x7f..." before " </TASK>"): each line of
+// __show_regs() starts with one of these.
+bool is_register_line(std::string_view message) {
+    static const std::regex k_registers("^(RIP|Code|RSP|RAX|RDX|RBP|R10|R13|FS|CS|CR2|DR0|DR3|"
+                                        "PKRU): ",
+                                        std::regex::optimize);
+    return std::regex_search(message.begin(), message.end(), k_registers,
+                             std::regex_constants::match_continuous);
+}
+
+// A line of a call trace: indented (a tab comes escaped from /dev/kmsg), or
+// the registers of the context it shows.
 bool is_trace_line(std::string_view message) {
-    return message.starts_with(' ') || message.starts_with('\t') || message.starts_with("\\x09");
+    return message.starts_with(' ') || message.starts_with('\t') ||
+           message.starts_with("\\x09") || is_register_line(message);
 }
 
 // Reports that close with a "=====" line of their own.
@@ -160,8 +177,8 @@ std::vector<sdk::KernelSplat> find_kernel_splats(std::string_view log) {
             continue;
         }
         std::size_t first = i;
-        if (first > 0 && (is_cut_here(lines[first - 1].message) ||
-                          is_separator(lines[first - 1].message))) {
+        if (first > 0 &&
+            (is_cut_here(lines[first - 1].message) || is_separator(lines[first - 1].message))) {
             --first;
         }
         const std::size_t end = splat_end(lines, i, *kind);

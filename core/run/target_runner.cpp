@@ -181,8 +181,11 @@ class TargetRun {
         m_control_socket = m_dir->path() / "control.sock";
         spec.channels = m_channels;
         spec.channels.push_back({k_control_port, m_control_socket.string()});
-        m_kernel_log_socket = m_dir->path() / "kmsg.sock";
-        spec.channels.push_back({k_kernel_log_port, m_kernel_log_socket.string()});
+        // The kernel's log comes from vmtest's init; an image boots its own.
+        if (!m_target.is_image()) {
+            m_kernel_log_socket = m_dir->path() / "kmsg.sock";
+            spec.channels.push_back({k_kernel_log_port, m_kernel_log_socket.string()});
+        }
         spec.console_log = m_console_log.string();
         spec.runtime_dir = m_dir->path().string();
         spec.cache_dir = m_env.cache_dir.string();
@@ -234,14 +237,8 @@ class TargetRun {
                                                   [this] { return should_stop(); });
         // The backend made its sockets before the guest started: the kernel
         // log's is there now, or the backend does not carry that channel.
-        m_kernel_log = std::make_unique<KernelLogCapture>(m_dir->path() / "kernel.dmesg");
-        if (!m_kernel_log->start(m_kernel_log_socket.string())) {
-            m_kernel_log.reset();
-            if (first_notice_for(m_backend_name)) {
-                spdlog::warn("backend {} did not create the kernel log channel ({}): its targets "
-                             "keep no .dmesg and are not checked for kernel splats",
-                             m_backend_name, k_kernel_log_port);
-            }
+        if (!m_kernel_log_socket.empty()) {
+            start_kernel_log();
         }
         stage(Stage::connecting);
         m_runner->connect(m_channels);
@@ -343,6 +340,19 @@ class TargetRun {
         if (m_result.outcome == Outcome::error) {
             m_result.boot_log_tail =
                 util::last_lines(util::read_text_file(m_console_log), k_boot_log_tail_lines);
+        }
+    }
+
+    void start_kernel_log() {
+        m_kernel_log = std::make_unique<KernelLogCapture>(m_dir->path() / "kernel.dmesg");
+        if (m_kernel_log->start(m_kernel_log_socket.string())) {
+            return;
+        }
+        m_kernel_log.reset();
+        if (first_notice_for(m_backend_name)) {
+            spdlog::warn("backend {} did not create the kernel log channel ({}): its targets "
+                         "keep no .dmesg and are not checked for kernel splats",
+                         m_backend_name, k_kernel_log_port);
         }
     }
 

@@ -21,6 +21,7 @@ namespace vmtest::reporter_json {
 
 namespace {
 
+using Json = nlohmann::ordered_json;
 using report::RunRecord;
 using report::TargetRecord;
 using tap::TapOutcome;
@@ -28,7 +29,9 @@ using tap::TapTestPoint;
 
 constexpr std::size_t k_output_tail_lines = 20;
 
-double seconds(double value) { return std::isfinite(value) && value > 0 ? value : 0; }
+double seconds(double value) {
+    return std::isfinite(value) && value > 0 ? value : 0;
+}
 
 const char* outcome_name(TapOutcome outcome) {
     switch (outcome) {
@@ -46,12 +49,12 @@ const char* outcome_name(TapOutcome outcome) {
     return "fail";
 }
 
-nlohmann::json subtests(const std::vector<TapTestPoint>& points) {
-    nlohmann::json list = nlohmann::json::array();
+Json subtests(const std::vector<TapTestPoint>& points) {
+    Json list = Json::array();
     for (const auto& point : points) {
-        nlohmann::json test = {
+        Json test = {
             {"name", report::sanitize_line(point.description.empty() ? point.subtest_name
-                                                                    : point.description)},
+                                                                     : point.description)},
             {"number", point.number},
             {"result", outcome_name(tap::outcome_of(point))},
         };
@@ -66,9 +69,9 @@ nlohmann::json subtests(const std::vector<TapTestPoint>& points) {
     return list;
 }
 
-nlohmann::json target_json(const TargetRecord& target, const RunRecord& run) {
+Json target_json(const TargetRecord& target, const RunRecord& run) {
     const std::string outcome = report::report_outcome(target);
-    nlohmann::json json = {{"name", report::sanitize_line(target.name)}, {"result", outcome}};
+    Json json = {{"name", report::sanitize_line(target.name)}, {"result", outcome}};
     if (outcome != "pass") {
         json["error"] = report::sanitize_line(report::failure_line(target, run));
         if (outcome != "fail" || target.error_kind == "kernel_splat") {
@@ -86,7 +89,7 @@ nlohmann::json target_json(const TargetRecord& target, const RunRecord& run) {
     }
     json["duration_s"] = seconds(target.duration_s);
     if (!target.phases.empty()) {
-        nlohmann::json phases = nlohmann::json::object();
+        Json phases = Json::object();
         for (const auto& phase : target.phases) {
             phases[phase.name] = seconds(phase.seconds);
         }
@@ -102,7 +105,7 @@ nlohmann::json target_json(const TargetRecord& target, const RunRecord& run) {
         json["dmesg"] = target.dmesg;
     }
     if (target.splats) {
-        nlohmann::json splats = nlohmann::json::array();
+        Json splats = Json::array();
         for (const auto& splat : *target.splats) {
             splats.push_back({{"kind", report::sanitize_line(splat.kind)},
                               {"title", report::sanitize_line(splat.title)},
@@ -126,15 +129,15 @@ nlohmann::json target_json(const TargetRecord& target, const RunRecord& run) {
 
 }  // namespace
 
-nlohmann::json json_report(const RunRecord& run) {
-    nlohmann::json counts = {{"pass", 0}, {"fail", 0}, {"error", 0}, {"not_run", 0}};
-    nlohmann::json targets = nlohmann::json::array();
+nlohmann::ordered_json json_report(const RunRecord& run) {
+    Json counts = {{"pass", 0}, {"fail", 0}, {"error", 0}, {"not_run", 0}};
+    Json targets = Json::array();
     for (const auto& target : run.targets) {
         targets.push_back(target_json(target, run));
         auto& count = counts[report::report_outcome(target)];
         count = count.is_number() ? count.get<int>() + 1 : 1;
     }
-    nlohmann::json document = {{"schema", k_json_report_schema}};
+    Json document = {{"schema", k_json_report_schema}};
     if (!run.vmtest_version.empty()) {
         document["vmtest_version"] = report::sanitize_line(run.vmtest_version);
     }
@@ -146,7 +149,7 @@ nlohmann::json json_report(const RunRecord& run) {
 }
 
 std::string render_json(const RunRecord& run) {
-    return json_report(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    return json_report(run).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace vmtest::reporter_json

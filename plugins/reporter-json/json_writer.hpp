@@ -12,7 +12,9 @@ namespace vmtest::reporter_json {
 // Bumped when a member changes meaning or goes away; new members do not.
 inline constexpr int k_json_report_schema = 1;
 
-nlohmann::json json_report(const report::RunRecord& run);
+// Members in the order the schema lists them (ordered_json), for people
+// reading the file.
+nlohmann::ordered_json json_report(const report::RunRecord& run);
 
 // json_report() as text: valid JSON and valid UTF-8, whatever the command
 // printed (text members are sanitised; a byte that still is not UTF-8

@@ -27,7 +27,9 @@
 // in one list, where the same test name appears three times.
 //
 // Each suite has a test case named after its target, carrying vmtest's
-// verdict: a nonzero exit is a <failure>; an infrastructure problem (boot
+// verdict: a nonzero exit is a <failure>, and so is a splat in the guest
+// kernel's log (type "kernel_splat", the splats as its text and in
+// <system-err>, Since 1.3); an infrastructure problem (boot
 // failure, timeout, kernel panic, Ctrl-C) is an <error>, which CI tells
 // apart from a failing test, with the end of the guest's boot log in its
 // text where that explains it. Its <system-out> and <system-err> hold the

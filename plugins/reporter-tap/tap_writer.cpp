@@ -25,6 +25,8 @@
 //     ---
 //     result: fail
 //     message: "command exited with status 7"
+//     kernel_splats: |          Since 1.3 (with kernel_release, dmesg, and
+//       <the splats, whole>     error_kind: kernel_splat when they failed it)
 //     output_tail: |
 //       <the last lines of output>
 //     ...

@@ -20,15 +20,17 @@ using namespace report_testing;
 using test_support::Members;
 using ::testing::HasSubstr;
 
-const std::string k_splat_text = "[   12.000001] <user.warn> WARNING: CPU: 0 PID: 1 at fake.c:1 f+0x0/0x1\n"
-                                 "[   12.000004] <user.warn> ---[ end trace 0000000000000000 ]---";
+const std::string k_splat_text =
+    "[   12.000001] <user.warn> WARNING: CPU: 0 PID: 1 at fake.c:1 f+0x0/0x1\n"
+    "[   12.000004] <user.warn> ---[ end trace 0000000000000000 ]---";
 
 // A target that passed its command but whose kernel logged a splat, as
 // vmtest 1.3 reports it.
 nlohmann::json splat_failure(const std::string& target) {
     nlohmann::json event = passed(target);
     event["result"] = "fail";
-    event["error"] = "the guest kernel logged a splat: WARNING: CPU: 0 PID: 1 at fake.c:1 f+0x0/0x1";
+    event["error"] =
+        "the guest kernel logged a splat: WARNING: CPU: 0 PID: 1 at fake.c:1 f+0x0/0x1";
     event["error_kind"] = "kernel_splat";
     event["kernel_release"] = "6.1.0-test";
     event["dmesg"] = "/state/" + target + ".dmesg";
@@ -91,7 +93,7 @@ std::map<std::string, Members> documented_objects() {
 // The members written, by object: a nested plain object's as
 // "parent.child"; targets, splats and subtests (lists of their own
 // objects) under their own names.
-void collect(const std::string& object, const nlohmann::json& json,
+void collect(const std::string& object, const nlohmann::ordered_json& json,
              std::map<std::string, Members>& written) {
     static const std::map<std::string, std::string> k_lists = {
         {"targets", "target"}, {"splats", "splat"}, {"subtests", "subtest"}};
@@ -128,8 +130,8 @@ TEST(JsonReport, TheReadmeTableListsExactlyTheMembersWritten) {
         }
     }
     for (const auto& [object, members] : documented) {
-        EXPECT_TRUE(written.count(object)) << "sdk/README.md documents '" << object
-                                           << "', which the report never wrote";
+        EXPECT_TRUE(written.count(object))
+            << "sdk/README.md documents '" << object << "', which the report never wrote";
     }
 }
 
@@ -139,7 +141,8 @@ TEST(JsonReport, SaysWhatEachTargetDid) {
     EXPECT_EQ(document["vmtest_version"], "0.1.0");
     EXPECT_EQ(document["complete"], true);
     EXPECT_EQ(document["interrupted"], true);
-    EXPECT_EQ(document["counts"], (nlohmann::json{{"pass", 2}, {"fail", 4}, {"error", 1}, {"not_run", 1}}));
+    EXPECT_EQ(document["counts"],
+              (nlohmann::json{{"pass", 2}, {"fail", 4}, {"error", 1}, {"not_run", 1}}));
     const auto& targets = document["targets"];
     ASSERT_EQ(targets.size(), 8u);
     EXPECT_EQ(targets[0]["result"], "pass");

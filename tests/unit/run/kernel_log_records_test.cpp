@@ -24,7 +24,8 @@ TEST(KernelLogRecords, NamesTheFacilityWhenItIsNotTheKernels) {
 
 TEST(KernelLogRecords, LeavesOutDictionaryLines) {
     KernelLogFormatter formatter;
-    EXPECT_EQ(formatter.feed("3,7,5,-;virtio_net: probe failed\n SUBSYSTEM=virtio\n DEVICE=+virtio:virtio1\n"),
+    EXPECT_EQ(formatter.feed(
+                  "3,7,5,-;virtio_net: probe failed\n SUBSYSTEM=virtio\n DEVICE=+virtio:virtio1\n"),
               "[    0.000005] <err> virtio_net: probe failed\n");
 }
 
@@ -47,9 +48,10 @@ TEST(KernelLogRecords, RecordsCutAnywhereBetweenChunksComeOutWhole) {
 TEST(KernelLogRecords, SaysHowManyRecordsWereLostWhenSequenceNumbersJump) {
     KernelLogFormatter formatter;
     std::string out = formatter.feed("6,10,1,-;a\n6,15,2,-;b\n");
-    EXPECT_EQ(out, "[    0.000001] <info> a\n"
-                   "[vmtest] 4 kernel log record(s) lost: overwritten before the guest init read them\n"
-                   "[    0.000002] <info> b\n");
+    EXPECT_EQ(out,
+              "[    0.000001] <info> a\n"
+              "[vmtest] 4 kernel log record(s) lost: overwritten before the guest init read them\n"
+              "[    0.000002] <info> b\n");
     EXPECT_EQ(formatter.lost(), 4u);
 }
 

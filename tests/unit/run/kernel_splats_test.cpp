@@ -16,13 +16,13 @@ constexpr const char* k_before =
     "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC\n"
     "rcu: Hierarchical RCU implementation.\n"
     "rcu: \tRCU restricting CPUs from NR_CPUS=8192 to nr_cpu_ids=2.\n"
-    "Spectre V2 : WARNING: Unprivileged eBPF is enabled with eIBRS on, data leaks possible via Spectre v2 BHB attacks!\n"
+    "Spectre V2 : WARNING: Unprivileged eBPF is enabled with eIBRS on, data leaks possible via "
+    "Spectre v2 BHB attacks!\n"
     "NMI watchdog: Perf NMI watchdog permanently disabled\n"
     "khungtaskd: started\n"
     "ACPI: bus type PCI registered\n";
-constexpr const char* k_after =
-    "virtio_net virtio0 enp0s2: renamed from eth0\n"
-    "systemd[1]: Started some service.\n";
+constexpr const char* k_after = "virtio_net virtio0 enp0s2: renamed from eth0\n"
+                                "systemd[1]: Started some service.\n";
 
 std::vector<sdk::KernelSplat> scan(const std::string& splat) {
     return find_kernel_splats(std::string(k_before) + splat + k_after);
@@ -42,7 +42,8 @@ TEST(KernelSplats, WarningFromCutHereToEndTrace) {
                "WARNING: CPU: 0 PID: 1 at fake.c:1 f+0x0/0x1\n"
                "Modules linked in: virtio_net 9p\n"
                "CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.1.0-18-amd64 #1  Debian 6.1.76-1\n"
-               "Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.2-debian-1.16.2-1 04/01/2014\n"
+               "Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.2-debian-1.16.2-1 "
+               "04/01/2014\n"
                "RIP: 0010:f+0x0/0x1\n"
                "Code: 00 00 00 00 <0f> 0b c3\n"
                "RSP: 0018:ffffb7a3c0013e48 EFLAGS: 00010246\n"
@@ -88,7 +89,8 @@ TEST(KernelSplats, OopsOnItsOwn) {
 }
 
 TEST(KernelSplats, GeneralProtectionFault) {
-    expect_one("general protection fault, probably for non-canonical address 0xdead000000000100: 0000 [#1] PREEMPT SMP NOPTI\n"
+    expect_one("general protection fault, probably for non-canonical address 0xdead000000000100: "
+               "0000 [#1] PREEMPT SMP NOPTI\n"
                "CPU: 0 PID: 57 Comm: kworker/0:2 Not tainted 6.1.0 #1\n"
                "Workqueue: events free_work\n"
                "RIP: 0010:__list_del_entry_valid+0x1c/0x90\n"
@@ -99,7 +101,8 @@ TEST(KernelSplats, GeneralProtectionFault) {
                "Modules linked in:\n"
                "---[ end trace 0000000000000000 ]---\n",
                "general_protection_fault",
-               "general protection fault, probably for non-canonical address 0xdead000000000100: 0000 [#1] PREEMPT SMP NOPTI");
+               "general protection fault, probably for non-canonical address 0xdead000000000100: "
+               "0000 [#1] PREEMPT SMP NOPTI");
 }
 
 TEST(KernelSplats, KasanReportBetweenItsSeparatorsBlankLinesIncluded) {
@@ -202,7 +205,8 @@ TEST(KernelSplats, LockdepInconsistentLockState) {
 
 TEST(KernelSplats, RcuStall) {
     expect_one("rcu: INFO: rcu_sched detected stalls on CPUs/tasks:\n"
-               "rcu: \\x091-...!: (0 ticks this GP) idle=2a4c/1/0x4000000000000000 softirq=1034/1034 fqs=0\n"
+               "rcu: \\x091-...!: (0 ticks this GP) idle=2a4c/1/0x4000000000000000 "
+               "softirq=1034/1034 fqs=0\n"
                "\\x09(detected by 0, t=21002 jiffies, g=1873, q=11 ncpus=2)\n"
                "Sending NMI from CPU 0 to CPUs 1:\n"
                "NMI backtrace for cpu 1\n"
@@ -239,6 +243,29 @@ TEST(KernelSplats, HungTask) {
                "hung_task", "INFO: task cat:245 blocked for more than 2 seconds.");
 }
 
+TEST(KernelSplats, HungTaskTraceTakesTheUserRegistersBeforeItsEnd) {
+    // As Debian's 6.1 printed it for a writer blocked on a frozen ext4.
+    expect_one("INFO: task sh:106 blocked for more than 1 seconds.\n"
+               "      Not tainted 6.1.0-57-amd64 #1 Debian 6.1.192-3\n"
+               "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message.\n"
+               "task:sh              state:D stack:0     pid:106   ppid:92     flags:0x00000002\n"
+               "Call Trace:\n"
+               " <TASK>\n"
+               " __schedule+0x34d/0xa00\n"
+               " percpu_rwsem_wait+0x116/0x140\n"
+               " mnt_want_write+0x8b/0xc0\n"
+               " entry_SYSCALL_64_after_hwframe+0x6e/0xd8\n"
+               "RIP: 0033:0x7f5c3ab1f0a1\n"
+               "RSP: 002b:00007ffd6b4f1a60 EFLAGS: 00000202 ORIG_RAX: 0000000000000101\n"
+               "RAX: ffffffffffffffda RBX: 0000000000000000 RCX: 00007f5c3ab1f0a1\n"
+               "RDX: 0000000000000241 RSI: 000055d1b0f6e2a0 RDI: 00000000ffffff9c\n"
+               "RBP: 000055d1b0f6e2a0 R08: 0000000000000000 R09: 0000000000000000\n"
+               "R10: 00000000000001b6 R11: 0000000000000202 R12: 0000000000000241\n"
+               "R13: 0000000000000001 R14: 0000000000000000 R15: 0000000000000000\n"
+               " </TASK>\n",
+               "hung_task", "INFO: task sh:106 blocked for more than 1 seconds.");
+}
+
 TEST(KernelSplats, SoftLockupIsNotAPlainBug) {
     expect_one("watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [spin:300]\n"
                "Modules linked in: 9p\n"
@@ -268,11 +295,11 @@ TEST(KernelSplats, RefcountWarningTakesTheWarningAfterIt) {
 }
 
 TEST(KernelSplats, BugWithoutTraceEndsAtTheNextSplat) {
-    const auto splats = find_kernel_splats(
-        "BUG: sleeping function called from invalid context at mm/slab.h:1\n"
-        "in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 1, name: sh\n"
-        "WARNING: CPU: 0 PID: 1 at fake.c:2 g+0x0/0x1\n"
-        "---[ end trace 0000000000000000 ]---\n");
+    const auto splats =
+        find_kernel_splats("BUG: sleeping function called from invalid context at mm/slab.h:1\n"
+                           "in_atomic(): 1, irqs_disabled(): 0, non_block: 0, pid: 1, name: sh\n"
+                           "WARNING: CPU: 0 PID: 1 at fake.c:2 g+0x0/0x1\n"
+                           "---[ end trace 0000000000000000 ]---\n");
     ASSERT_EQ(splats.size(), 2u);
     EXPECT_EQ(splats[0].kind, "bug");
     EXPECT_EQ(splats[0].text, "BUG: sleeping function called from invalid context at mm/slab.h:1\n"
@@ -290,10 +317,11 @@ TEST(KernelSplats, ReadsTheDmesgFileFormatAndKeepsItsLines) {
         "[   12.100000] <info> after\n");
     ASSERT_EQ(splats.size(), 1u);
     EXPECT_EQ(splats[0].title, "WARNING: CPU: 0 PID: 1 at fake.c:1 f+0x0/0x1");
-    EXPECT_EQ(splats[0].text, "[   12.000001] <user.warn> WARNING: CPU: 0 PID: 1 at fake.c:1 f+0x0/0x1\n"
-                              "[   12.000002] <user.warn> Call Trace:\n"
-                              "[   12.000003] <user.warn>  f+0x0/0x1\n"
-                              "[   12.000004] <user.warn> ---[ end trace 0000000000000000 ]---");
+    EXPECT_EQ(splats[0].text,
+              "[   12.000001] <user.warn> WARNING: CPU: 0 PID: 1 at fake.c:1 f+0x0/0x1\n"
+              "[   12.000002] <user.warn> Call Trace:\n"
+              "[   12.000003] <user.warn>  f+0x0/0x1\n"
+              "[   12.000004] <user.warn> ---[ end trace 0000000000000000 ]---");
 }
 
 TEST(KernelSplats, NormalBootAndMentionsMidMessageAreNotSplats) {
@@ -312,8 +340,10 @@ TEST(KernelSplats, ASplatThatNeverEndsIsCut) {
     }
     const auto splats = find_kernel_splats(log);
     ASSERT_EQ(splats.size(), 1u);
-    EXPECT_EQ(static_cast<std::size_t>(std::count(splats[0].text.begin(), splats[0].text.end(), '\n')) + 1,
-              k_max_splat_lines);
+    EXPECT_EQ(
+        static_cast<std::size_t>(std::count(splats[0].text.begin(), splats[0].text.end(), '\n')) +
+            1,
+        k_max_splat_lines);
 }
 
 }  // namespace
