@@ -61,8 +61,9 @@ po::options_description our_options() {
         ("timeout", po::value<std::string>()->value_name("SECONDS"),
          "Fail a command still running after SECONDS (default: 600)")
         ("kernel-splats", po::value<std::string>()->value_name("fail|warn|ignore"),
-         "What a WARNING, BUG, Oops, KASAN report... in the guest kernel's log does to a "
-         "target whose command passed: fail it, warn, or ignore (default: fail)")
+         "What a splat in the guest kernel's log (WARNING, BUG, Oops, KASAN, lockdep, hung "
+         "task, ...) does to a target whose command passed: fail it, warn, or ignore "
+         "(default: fail)")
         ("reporter", po::value<std::vector<std::string>>()->value_name("NAME[=PATH]"),
          "Report results with reporter NAME, to PATH if given; repeatable")
         ("plugin-option", po::value<std::vector<std::string>>()->value_name("KIND.NAME=VALUE"),
