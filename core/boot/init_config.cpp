@@ -68,6 +68,9 @@ std::string render(const InitConfig& config) {
     if (!config.control_port.empty()) {
         add_line(text, "control", {config.control_port});
     }
+    if (!config.kernel_log_port.empty()) {
+        add_line(text, "kmsg", {config.kernel_log_port});
+    }
     return text;
 }
 

@@ -59,6 +59,10 @@ struct InitConfig {
     std::vector<std::string> agent_candidates;  // first existing one is started
     std::vector<std::string> agent_args;
     std::string control_port;          // empty: no control channel
+    // virtio-serial port the kernel's log (/dev/kmsg) is streamed to; empty:
+    // not streamed. Not in `ports`: a backend that does not create it must
+    // not hold up the boot (the streamer waits for it on its own).
+    std::string kernel_log_port;
 
     bool operator==(const InitConfig&) const = default;
 };
@@ -77,6 +81,7 @@ struct InitConfig {
 //   agent <candidate>...
 //   agent-arg <arg>
 //   control <port-name>
+//   kmsg <port-name>
 // '#' lines and blank lines are comments.
 [[nodiscard]] std::string render(const InitConfig& config);
 

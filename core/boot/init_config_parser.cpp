@@ -163,6 +163,11 @@ private:
                 return false;
             }
             config.control_port = std::move(f[0]);
+        } else if (d == "kmsg") {
+            if (!expect(line, 1) || !once(line, m_seen_kmsg)) {
+                return false;
+            }
+            config.kernel_log_port = std::move(f[0]);
         } else {
             return fail("unknown directive '" + std::string(d) + "'");
         }
@@ -176,6 +181,7 @@ private:
     bool m_seen_root = false;
     bool m_seen_read_only_root = false;
     bool m_seen_control = false;
+    bool m_seen_kmsg = false;
 };
 
 }  // namespace

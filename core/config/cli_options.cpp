@@ -60,6 +60,10 @@ po::options_description our_options() {
          "Runner plugin that runs the command in the guest (default: qga)")
         ("timeout", po::value<std::string>()->value_name("SECONDS"),
          "Fail a command still running after SECONDS (default: 600)")
+        ("kernel-splats", po::value<std::string>()->value_name("fail|warn|ignore"),
+         "What a splat in the guest kernel's log (WARNING, BUG, Oops, KASAN, lockdep, hung "
+         "task, ...) does to a target whose command passed: fail it, warn, or ignore "
+         "(default: fail)")
         ("reporter", po::value<std::vector<std::string>>()->value_name("NAME[=PATH]"),
          "Report results with reporter NAME, to PATH if given; repeatable")
         ("plugin-option", po::value<std::vector<std::string>>()->value_name("KIND.NAME=VALUE"),
@@ -111,10 +115,10 @@ constexpr std::string_view k_help_header =
 constexpr std::string_view k_help_footer =
     "\n"
     "--kargs, --kvm-cpu-args, --rootfs, --modules, --arch, --qemu-command, --backend,\n"
-    "--share, --runner, --timeout and --plugin-option set the one-liner target's fields,\n"
-    "and in config mode override those fields of every selected target (--kargs and\n"
-    "--modules only for kernel targets). Relative paths are relative to the current\n"
-    "directory.\n";
+    "--share, --runner, --timeout, --kernel-splats and --plugin-option set the one-liner\n"
+    "target's fields, and in config mode override those fields of every selected target\n"
+    "(--kargs and --modules only for kernel targets). Relative paths are relative to the\n"
+    "current directory.\n";
 
 std::optional<std::string> optional_string(const po::variables_map& values, const char* name) {
     if (values.count(name) == 0) {
@@ -294,6 +298,12 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     require_non_empty(options.runner, "--runner", "a plugin name");
     if (auto timeout = optional_string(values, "timeout")) {
         options.timeout = parse_timeout(*timeout);
+    }
+    if (auto splats = optional_string(values, "kernel-splats")) {
+        options.kernel_splats = parse_kernel_splat_policy(*splats);
+        if (!options.kernel_splats) {
+            throw UsageError("--kernel-splats: expected fail, warn or ignore, got '" + *splats + "'");
+        }
     }
     for (const std::string& text : string_list(values, "reporter")) {
         auto spec = parse_reporter_spec(text);

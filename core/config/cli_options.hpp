@@ -39,6 +39,7 @@ struct CliOptions {
     std::optional<std::string> share;
     std::optional<std::string> runner;
     std::optional<std::chrono::seconds> timeout;
+    std::optional<KernelSplatPolicy> kernel_splats;    // --kernel-splats
     std::vector<ReporterSpec> reporters;               // --reporter, in order given; paths as given
     std::vector<std::filesystem::path> plugin_paths;   // --plugin-path, in order given
     std::vector<PluginOptionFlag> plugin_options;      // --plugin-option, in order given

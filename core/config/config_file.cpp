@@ -29,11 +29,12 @@ namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 3> k_document_fields = {"target", "reporters", "jobs"};
 
-constexpr std::array<std::string_view, 23> k_target_fields = {
+constexpr std::array<std::string_view, 24> k_target_fields = {
     "name",    "kernel",  "image",   "uefi",         "kernel_args",  "rootfs",
     "arch",    "command", "vm",      "qemu_command", "kvm_cpu_args", "backend",
     "share",   "runner",  "timeout", "boot_timeout", "root_writable", "modules",
-    "kernel_sha256", "modules_sha256", "backend_options", "share_options", "runner_options"};
+    "kernel_sha256", "modules_sha256", "backend_options", "share_options", "runner_options",
+    "kernel_splats"};
 
 constexpr std::array<std::string_view, 5> k_vm_fields = {"num_cpus", "memory", "mounts", "bios",
                                                          "extra_args"};
@@ -318,6 +319,13 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     target.timeout = read_seconds(reader, "timeout").value_or(target.timeout);
     target.boot_timeout = read_seconds(reader, "boot_timeout");
     target.root_writable = reader.read_bool("root_writable").value_or(false);
+    if (const auto splats = reader.read_string("kernel_splats")) {
+        const auto policy = parse_kernel_splat_policy(*splats);
+        if (!policy) {
+            reader.fail_type("kernel_splats", k_kernel_splat_values);
+        }
+        target.kernel_splats = *policy;
+    }
 
     target.vm = read_vm(reader, base_dir, scope);
     const auto backend_options = target.plugin_options.find("backend");

@@ -30,6 +30,19 @@ std::string origin_label(const Target& target, const std::string& field) {
     return "target '" + target.name + "'";
 }
 
+std::optional<KernelSplatPolicy> parse_kernel_splat_policy(std::string_view text) {
+    if (text == "fail") {
+        return KernelSplatPolicy::fail;
+    }
+    if (text == "warn") {
+        return KernelSplatPolicy::warn;
+    }
+    if (text == "ignore") {
+        return KernelSplatPolicy::ignore;
+    }
+    return std::nullopt;
+}
+
 bool is_supported_arch(std::string_view arch) { return arch == k_default_arch; }
 
 }  // namespace vmtest::config

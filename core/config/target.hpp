@@ -58,6 +58,18 @@ struct FieldOrigin {
     bool operator==(const FieldOrigin&) const = default;
 };
 
+// What a splat in the guest kernel's log (a WARNING, BUG, Oops, KASAN
+// report, ...) does to a target that passed: `kernel_splats` in vmtest.toml,
+// --kernel-splats.
+enum class KernelSplatPolicy {
+    fail,    // the target fails (error_kind "kernel_splat")
+    warn,    // shown and reported; the result stays the command's
+    ignore,  // the log is not checked
+};
+inline constexpr std::string_view k_kernel_splat_values = "\"fail\", \"warn\" or \"ignore\"";
+// "fail", "warn", "ignore"; nullopt for anything else.
+std::optional<KernelSplatPolicy> parse_kernel_splat_policy(std::string_view text);
+
 struct Target {
     std::string name;
     // Exactly one of kernel / image is set. `kernel` is a location (see
@@ -88,6 +100,7 @@ struct Target {
     std::chrono::seconds timeout{600};  // for the command, boot excluded
     std::optional<std::chrono::seconds> boot_timeout;  // none: the backend's own estimate
     bool root_writable = false;         // host root is read-only to the guest unless set
+    KernelSplatPolicy kernel_splats = KernelSplatPolicy::fail;
     std::filesystem::path base_dir;     // vmtest.toml's dir, or cwd in one-liner mode: shared rw at /mnt/vmtest
     std::optional<std::filesystem::path> workdir;  // guest cwd: one-liner = host cwd; config = /mnt/vmtest
     // Options for the target's plugins, by kind ("backend", "share",

@@ -89,6 +89,9 @@ void apply_overrides(Target& target, const CliOptions& options, const fs::path& 
     if (options.timeout) {
         target.timeout = *options.timeout;
     }
+    if (options.kernel_splats) {
+        target.kernel_splats = *options.kernel_splats;
+    }
 }
 
 }  // namespace vmtest::config

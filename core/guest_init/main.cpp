@@ -13,6 +13,7 @@
 #include "boot/init_config_parser.hpp"
 #include "console_log.hpp"
 #include "fs_util.hpp"
+#include "kernel_log_stream.hpp"
 #include "modules.hpp"
 #include "mounts.hpp"
 #include "network.hpp"
@@ -59,6 +60,7 @@ int main() {
         return 1;
     }
     mount_early_filesystems();
+    const int kernel_log = open_kernel_log();
     InitConfig config = read_config();
     set_debug_logging(config.log_level == InitLogLevel::debug);
     log_info("starting");
@@ -99,6 +101,7 @@ int main() {
     log_phase("ports_ready");
 
     prepare_child_signals();
+    start_kernel_log_stream(kernel_log, config.kernel_log_port);
     StartedAgent agent = start_agent(config.agent_candidates, config.agent_args);
     log_phase("agent_started");
     supervise(agent, config.control_port);

@@ -18,6 +18,10 @@ bool is_utf8_continuation(unsigned char c) {
 }  // namespace
 
 std::string boot_log_file_name(const std::string& target_name) {
+    return kept_log_file_name(target_name, ".log");
+}
+
+std::string kept_log_file_name(const std::string& target_name, const std::string& extension) {
     std::string readable;
     bool changed = target_name.empty() || target_name.size() > k_max_readable_length;
     for (const char c : target_name) {
@@ -36,11 +40,11 @@ std::string boot_log_file_name(const std::string& target_name) {
         }
     }
     if (!changed) {
-        return readable + ".log";
+        return readable + extension;
     }
     boot::ContentHasher hasher;
     hasher.update(target_name);
-    return readable + "~" + hasher.hex() + ".log";
+    return readable + "~" + hasher.hex() + extension;
 }
 
 }  // namespace vmtest::run

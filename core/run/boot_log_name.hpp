@@ -18,4 +18,8 @@ inline constexpr std::size_t k_max_readable_length = 100;
 // hashes do.
 std::string boot_log_file_name(const std::string& target_name);
 
+// The same name with another extension: "<name>.dmesg" for the guest
+// kernel's log, kept beside the boot log by the same rules.
+std::string kept_log_file_name(const std::string& target_name, const std::string& extension);
+
 }  // namespace vmtest::run

@@ -193,7 +193,7 @@ void EventBus::deliver(const nlohmann::json& event, bool progress) {
 void EventBus::run_started(const std::vector<std::string>& targets) {
     std::lock_guard lock(m_mutex);
     m_order = targets;
-    publish(sdk::RunStarted{targets});
+    publish(sdk::RunStarted{targets, VMTEST_VERSION});
 }
 
 void EventBus::target_started(const std::string& target, std::size_t index) {
@@ -250,6 +250,13 @@ void EventBus::target_finished(const TargetResult& result) {
         event.error_kind = result.error_kind;
     }
     event.phases = phases_event(result.phases);
+    if (!result.kernel_release.empty()) {
+        event.kernel_release = result.kernel_release;
+    }
+    if (!result.dmesg.empty()) {
+        event.dmesg = result.dmesg;
+    }
+    event.splats = result.splats;
     publish(event);
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,12 +39,18 @@ struct TargetResult {
     bool timed_out = false;   // an `error` because a deadline passed
     // For `error`: "boot_timeout", "timeout", "kernel_panic", "init_failed",
     // "boot_failed", "vm_exit", "helper_failed", "interrupted", or
-    // "infrastructure" (anything else vmtest hit).
+    // "infrastructure" (anything else vmtest hit). For `fail`:
+    // "kernel_splat" when the command passed but the kernel logged a splat.
     std::string error_kind;
     double duration_s = 0;
     PhaseDurations phases;    // where duration_s went (phase_timer.hpp)
     std::string boot_log;     // where the guest's console log was saved
     std::vector<std::string> boot_log_tail;  // shown on infrastructure errors
+    std::string kernel_release;  // of the booted kernel; empty when unknown
+    std::string dmesg;           // where the guest kernel's log was saved
+    // The splats in the kernel's log (the first k_max_reported_splats);
+    // none when it was not checked (no log, kernel_splats = "ignore").
+    std::optional<std::vector<sdk::KernelSplat>> splats;
 };
 
 // Fans run events out to every reporter. Events are built as the SDK's types

@@ -97,6 +97,7 @@ boot::InitConfig init_config_for(const config::Target& target,
     init.agent_candidates = runner.guest_agent.candidates;
     init.agent_args = runner.guest_agent.argv;
     init.control_port = k_control_port;
+    init.kernel_log_port = k_kernel_log_port;
     return init;
 }
 

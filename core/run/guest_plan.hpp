@@ -14,6 +14,8 @@ namespace vmtest::run {
 inline constexpr const char* k_root_tag = "vmtest_root";
 inline constexpr const char* k_project_tag = "vmtest_project";
 inline constexpr const char* k_control_port = "org.vmtest.control";
+// The guest init streams /dev/kmsg to the host on this port (Since 1.3).
+inline constexpr const char* k_kernel_log_port = "org.vmtest.kmsg";
 
 // The host directories a target exports: its root (read-only unless
 // root_writable), the project directory (read-write, at /mnt/vmtest, unless

@@ -36,8 +36,10 @@ int status_of(const std::vector<TargetResult>& results) {
         const auto& only = results.front();
         switch (only.outcome) {
         case Outcome::pass:
-        case Outcome::fail:
             return only.exit_code;
+        case Outcome::fail:
+            // A kernel splat fails a command that exited 0: one failure.
+            return only.exit_code != 0 ? only.exit_code : 1;
         case Outcome::error:
             if (only.error_kind == "boot_timeout") {
                 return k_exit_boot_timeout;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -11,6 +13,8 @@
 #include "run/boot_log_name.hpp"
 #include "run/guest_boot_phases.hpp"
 #include "run/guest_plan.hpp"
+#include "run/kernel_log_capture.hpp"
+#include "run/kernel_splats.hpp"
 #include "run/kernel_setup.hpp"
 #include "run/leftover_sweep.hpp"
 #include "run/phase_timer.hpp"
@@ -37,6 +41,19 @@ constexpr auto k_poweroff_grace = std::chrono::seconds(10);
 constexpr auto k_kill_grace = std::chrono::seconds(2);
 // How long a failure may take to show its cause (QEMU exiting after a panic).
 constexpr auto k_settle = std::chrono::milliseconds(1500);
+
+// After the VM exited, its kernel log's last bytes are in the socket already.
+constexpr auto k_kernel_log_drain = std::chrono::milliseconds(2000);
+// A report holds the first splats; a storm of them is counted in the error.
+constexpr std::size_t k_max_reported_splats = 10;
+
+// "No kernel log" is said once per backend in a run, not once per target.
+bool first_notice_for(const std::string& backend) {
+    static std::mutex mutex;
+    static std::set<std::string> noticed;
+    std::lock_guard lock(mutex);
+    return noticed.insert(backend).second;
+}
 
 std::string seconds_text(std::chrono::seconds s) { return std::to_string(s.count()) + " s"; }
 
@@ -120,6 +137,7 @@ class TargetRun {
         m_runner->check_command(m_command);
 
         KernelSetup kernel = prepare_kernel(m_target, m_env.cache_dir);
+        m_result.kernel_release = kernel.release;
         const auto prepared = m_share->prepare(exports);
         // The spec is complete before the initramfs is written: choosing
         // the backend may probe with the kernel, and the backend says which
@@ -163,6 +181,11 @@ class TargetRun {
         m_control_socket = m_dir->path() / "control.sock";
         spec.channels = m_channels;
         spec.channels.push_back({k_control_port, m_control_socket.string()});
+        // The kernel's log comes from vmtest's init; an image boots its own.
+        if (!m_target.is_image()) {
+            m_kernel_log_socket = m_dir->path() / "kmsg.sock";
+            spec.channels.push_back({k_kernel_log_port, m_kernel_log_socket.string()});
+        }
         spec.console_log = m_console_log.string();
         spec.runtime_dir = m_dir->path().string();
         spec.cache_dir = m_env.cache_dir.string();
@@ -178,6 +201,7 @@ class TargetRun {
     sdk::BackendDescription choose_backend(const sdk::VmSpec& spec) {
         const auto options = plugin_options_of(m_target, VMTEST_KIND_BACKEND);
         const std::string backend_name = m_env.backends.choose(m_target.backend, spec, options);
+        m_backend_name = backend_name;
         m_backend = std::make_unique<BackendPlugin>(instance(
             VMTEST_KIND_BACKEND, backend_name, m_env.backends.config_for(backend_name, options)));
         auto description = m_backend->describe();
@@ -211,6 +235,11 @@ class TargetRun {
     void connect() {
         m_control = protocol::UnixSocket::connect(m_control_socket.string(), Clock::time_point::max(),
                                                   [this] { return should_stop(); });
+        // The backend made its sockets before the guest started: the kernel
+        // log's is there now, or the backend does not carry that channel.
+        if (!m_kernel_log_socket.empty()) {
+            start_kernel_log();
+        }
         stage(Stage::connecting);
         m_runner->connect(m_channels);
         m_phases.begin(Phase::command);  // the guest agent answered
@@ -269,6 +298,8 @@ class TargetRun {
         }
         log_guest_boot_phases();
         save_boot_log();
+        check_kernel_log();
+        m_kernel_log.reset();
         m_dir.reset();
     }
 
@@ -309,6 +340,73 @@ class TargetRun {
         if (m_result.outcome == Outcome::error) {
             m_result.boot_log_tail =
                 util::last_lines(util::read_text_file(m_console_log), k_boot_log_tail_lines);
+        }
+    }
+
+    void start_kernel_log() {
+        m_kernel_log = std::make_unique<KernelLogCapture>(m_dir->path() / "kernel.dmesg");
+        if (m_kernel_log->start(m_kernel_log_socket.string())) {
+            return;
+        }
+        m_kernel_log.reset();
+        if (first_notice_for(m_backend_name)) {
+            spdlog::warn("backend {} did not create the kernel log channel ({}): its targets "
+                         "keep no .dmesg and are not checked for kernel splats",
+                         m_backend_name, k_kernel_log_port);
+        }
+    }
+
+    // The VM has stopped: takes the rest of the kernel's log, keeps it
+    // beside the boot log, and looks for splats in it.
+    void check_kernel_log() {
+        if (!m_kernel_log) {
+            return;
+        }
+        try {
+            m_kernel_log->finish(k_kernel_log_drain);
+            spdlog::debug("target {}: {} kernel log record(s)", m_target.name,
+                          m_kernel_log->records());
+            m_result.dmesg = keep_beside_boot_log(m_kernel_log->file(), ".dmesg");
+            if (m_target.kernel_splats != config::KernelSplatPolicy::ignore) {
+                judge_splats(find_kernel_splats(util::read_text_file(m_kernel_log->file())));
+            }
+        } catch (const std::exception& e) {
+            spdlog::warn("could not check the guest kernel's log: {}", e.what());
+        }
+    }
+
+    // A command that passed fails for a splat (kernel_splats = "fail").
+    void judge_splats(std::vector<sdk::KernelSplat> splats) {
+        const std::size_t found = splats.size();
+        if (found > k_max_reported_splats) {
+            splats.resize(k_max_reported_splats);
+        }
+        if (found > 0 && m_result.outcome == Outcome::pass &&
+            m_target.kernel_splats == config::KernelSplatPolicy::fail) {
+            m_result.outcome = Outcome::fail;
+            m_result.error_kind = "kernel_splat";
+            m_result.error = "the guest kernel logged " +
+                             (found == 1 ? std::string("a splat") : std::to_string(found) + " splats") +
+                             ": " + splats.front().title;
+        }
+        m_result.splats = std::move(splats);
+    }
+
+    // Copies `file` to <state dir>/boot-logs/<target><extension>; returns
+    // the copy's path, "" when there is no state directory.
+    std::string keep_beside_boot_log(const std::filesystem::path& file, const std::string& extension) {
+        if (m_env.state_dir.empty() || !std::filesystem::exists(file)) {
+            return "";
+        }
+        try {
+            const auto dir = m_env.state_dir / "boot-logs";
+            std::filesystem::create_directories(dir);
+            const auto saved = dir / kept_log_file_name(m_target.name, extension);
+            std::filesystem::copy_file(file, saved, std::filesystem::copy_options::overwrite_existing);
+            return saved.string();
+        } catch (const std::exception& e) {
+            spdlog::warn("could not keep the guest kernel's log: {}", e.what());
+            return "";
         }
     }
 
@@ -355,6 +453,9 @@ class TargetRun {
     std::unique_ptr<util::RuntimeDir> m_dir;
     std::filesystem::path m_console_log;
     std::filesystem::path m_control_socket;
+    std::filesystem::path m_kernel_log_socket;
+    std::unique_ptr<KernelLogCapture> m_kernel_log;
+    std::string m_backend_name;
     std::vector<sdk::Channel> m_channels;
     std::string m_share_name;
     std::unique_ptr<SharePlugin> m_share;

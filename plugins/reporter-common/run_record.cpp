@@ -66,6 +66,21 @@ std::string error_kind(const TargetRecord& target) {
     return target.error_kind;
 }
 
+std::string splats_text(const TargetRecord& target) {
+    std::string text;
+    if (!target.splats) {
+        return text;
+    }
+    for (const auto& splat : *target.splats) {
+        text += "--- kernel splat (" + sanitize_line(splat.kind) + ") ---\n";
+        text += sanitize_text(splat.text) + "\n";
+    }
+    if (!text.empty() && !target.dmesg.empty()) {
+        text += "--- the kernel's whole log: " + sanitize_line(target.dmesg) + "\n";
+    }
+    return text;
+}
+
 std::string recent_lines(const TargetRecord& target, std::size_t count) {
     const std::string text = sanitize_text(target.recent.text());
     std::size_t start = text.size();
@@ -108,6 +123,7 @@ void RunRecorder::record(const nlohmann::json& event) { record(sdk::parse_event(
 
 void RunRecorder::record(const sdk::Event& event) {
     if (const auto* started = std::get_if<sdk::RunStarted>(&event)) {
+        m_run.vmtest_version = started->vmtest_version.value_or("");
         for (const auto& name : started->targets) {
             target(name);
         }
@@ -133,6 +149,9 @@ void RunRecorder::record(const sdk::Event& event) {
         record.error_kind = finished->error_kind_or_infrastructure();
         record.boot_log = finished->boot_log;
         record.boot_log_tail = finished->boot_log_tail;
+        record.kernel_release = finished->kernel_release.value_or("");
+        record.dmesg = finished->dmesg.value_or("");
+        record.splats = finished->splats;
         record.stdout_tail.shrink();
         record.stderr_tail.shrink();
         record.recent.shrink();

@@ -48,6 +48,10 @@ struct TargetRecord {
     std::string boot_log;
     std::vector<std::string> boot_log_tail;
     std::string started_at;  // local time, "2024-05-01T12:00:00"
+    std::string kernel_release;  // Since 1.3; "" when unknown
+    std::string dmesg;           // Since 1.3: path of the kept kernel log
+    // Since 1.3: the kernel log's splats; none when it was not checked.
+    std::optional<std::vector<sdk::KernelSplat>> splats;
     OutputTail stdout_tail{k_output_limit};
     OutputTail stderr_tail{k_output_limit};
     OutputTail recent{k_recent_limit};
@@ -55,6 +59,7 @@ struct TargetRecord {
 };
 
 struct RunRecord {
+    std::string vmtest_version;  // Since 1.3; "" from an older vmtest
     std::vector<TargetRecord> targets;
     bool finished = false;  // run_finished arrived
     bool interrupted = false;
@@ -74,6 +79,9 @@ const tap::TapDocument* usable_tap(const TargetRecord& target);
 // not_run for a target that never ran, interrupted for one the run never
 // finished.
 std::string error_kind(const TargetRecord& target);
+// The splats a target's kernel logged, for a report's text: each one's
+// kind, then its lines; "" when there were none.
+std::string splats_text(const TargetRecord& target);
 // The last `count` lines of both output streams as they interleaved,
 // sanitised.
 std::string recent_lines(const TargetRecord& target, std::size_t count);

@@ -3,6 +3,7 @@
 //   => <target>
 //   ===> Booting            (on a terminal these stage lines redraw in place)
 //   <the command's output, as it arrives>
+//   <the kernel's splats, if it logged any>
 //   PASS | FAILED (<why>)
 //
 // Off a terminal (CI logs), or with VMTEST_NO_UI set, every line is printed
@@ -79,6 +80,7 @@ class ConsoleReporter : public sdk::Reporter {
   private:
     void finish_target(const sdk::TargetFinished& event) {
         end_stage_line();
+        show_splats(event);
         if (event.result == "pass") {
             write_line(paint("32", "PASS"));
             return;
@@ -98,6 +100,22 @@ class ConsoleReporter : public sdk::Reporter {
             write_line("boot log: " + event.boot_log);
         }
         write_line(paint("31", "FAILED") + (why.empty() ? "" : " (" + why + ")"));
+    }
+
+    // What the guest kernel reported (Since 1.3), whole, whether it failed
+    // the target (kernel_splats = "fail") or not ("warn").
+    void show_splats(const sdk::TargetFinished& event) {
+        if (!event.splats || event.splats->empty()) {
+            return;
+        }
+        for (const auto& splat : *event.splats) {
+            write_line(paint("33", "--- the guest kernel logged a splat (" + splat.kind + ") ---"));
+            write_line(splat.text);
+        }
+        write_line("---");
+        if (event.dmesg) {
+            write_line("kernel log: " + *event.dmesg);
+        }
     }
 
     // One line per running target, below the blocks printed so far.

@@ -27,7 +27,9 @@
 // in one list, where the same test name appears three times.
 //
 // Each suite has a test case named after its target, carrying vmtest's
-// verdict: a nonzero exit is a <failure>; an infrastructure problem (boot
+// verdict: a nonzero exit is a <failure>, and so is a splat in the guest
+// kernel's log (type "kernel_splat", the splats as its text and in
+// <system-err>, Since 1.3); an infrastructure problem (boot
 // failure, timeout, kernel panic, Ctrl-C) is an <error>, which CI tells
 // apart from a failing test, with the end of the guest's boot log in its
 // text where that explains it. Its <system-out> and <system-err> hold the
@@ -119,12 +121,22 @@ TestCase target_case(const TargetRecord& target, const RunRecord& run) {
     test.time = target.duration_s;
     test.system_out = report::kept_output(target.stdout_tail);
     test.system_err = report::kept_output(target.stderr_tail);
+    // The kernel's splats (Since 1.3) with the command's stderr: what went
+    // wrong beside the command's own output, whatever the verdict.
+    if (const std::string splats = report::splats_text(target); !splats.empty()) {
+        test.system_err += (test.system_err.empty() ? "" : "\n") + splats;
+    }
     const std::string outcome = report::report_outcome(target);
     const std::string why = report::failure_line(target, run);
     const std::string recent = report::recent_lines(target, k_failure_lines);
     const tap::TapDocument* tap = report::usable_tap(target);
 
-    if (outcome == "fail") {
+    if (outcome == "fail" && target.error_kind == "kernel_splat") {
+        test.verdict = TestCase::Verdict::failure;
+        test.type = "kernel_splat";
+        test.message = why;
+        test.text = why + "\n\n" + report::splats_text(target);
+    } else if (outcome == "fail") {
         test.verdict = TestCase::Verdict::failure;
         test.type = target.signal != 0 ? "signal" : "exit_status";
         test.message = why;
@@ -250,6 +262,15 @@ std::vector<Property> properties_of(const TargetRecord& target) {
     }
     if (!target.boot_log.empty()) {
         properties.push_back({"vmtest.boot_log", target.boot_log});
+    }
+    if (!target.dmesg.empty()) {
+        properties.push_back({"vmtest.dmesg", target.dmesg});
+    }
+    if (!target.kernel_release.empty()) {
+        properties.push_back({"vmtest.kernel_release", target.kernel_release});
+    }
+    if (target.splats) {
+        properties.push_back({"vmtest.kernel_splats", std::to_string(target.splats->size())});
     }
     // Where the time went: vmtest.setup_s, vmtest.boot_s, ... Here rather
     // than in the target's <testcase>: Jenkins' schema allows <properties>

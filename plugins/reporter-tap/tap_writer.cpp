@@ -25,6 +25,8 @@
 //     ---
 //     result: fail
 //     message: "command exited with status 7"
+//     kernel_splats: |          Since 1.3 (with kernel_release, dmesg, and
+//       <the splats, whole>     error_kind: kernel_splat when they failed it)
 //     output_tail: |
 //       <the last lines of output>
 //     ...
@@ -145,7 +147,7 @@ void write_target(const TargetRecord& target, const RunRecord& run, int number, 
 
     out += "  ---\n";
     out += "  result: " + outcome + "\n";
-    if (outcome != "pass" && outcome != "fail") {
+    if ((outcome != "pass" && outcome != "fail") || target.error_kind == "kernel_splat") {
         out += "  error_kind: " + report::error_kind(target) + "\n";
     }
     if (const std::string why = report::failure_line(target, run); !why.empty()) {
@@ -166,6 +168,19 @@ void write_target(const TargetRecord& target, const RunRecord& run, int number, 
     }
     if (!target.boot_log.empty()) {
         out += "  boot_log: " + yaml_quoted(target.boot_log) + "\n";
+    }
+    if (!target.kernel_release.empty()) {
+        out += "  kernel_release: " + yaml_quoted(target.kernel_release) + "\n";
+    }
+    if (!target.dmesg.empty()) {
+        out += "  dmesg: " + yaml_quoted(target.dmesg) + "\n";
+    }
+    if (target.splats && !target.splats->empty()) {
+        std::string splats;
+        for (const auto& splat : *target.splats) {
+            splats += report::sanitize_text(splat.text) + "\n";
+        }
+        out += yaml_text_entry("kernel_splats", splats, 2);
     }
     if (!target.boot_log_tail.empty()) {
         std::string tail;

@@ -23,6 +23,7 @@ InitConfig full_config() {
     config.agent_candidates = {"/usr/bin/qemu-ga", "/usr/sbin/qemu-ga"};
     config.agent_args = {"-m", "virtio-serial", "", "a%b\tc\x01"};
     config.control_port = "org.vmtest.control";
+    config.kernel_log_port = "org.vmtest.kmsg";
     return config;
 }
 
@@ -45,6 +46,7 @@ TEST(InitConfig, RenderedLinesHaveNoRawSeparators) {
     EXPECT_NE(text.find("agent /usr/bin/qemu-ga /usr/sbin/qemu-ga\n"), std::string::npos);
     EXPECT_NE(text.find("agent-arg a%25b%09c%01\n"), std::string::npos) << text;
     EXPECT_NE(text.find("control org.vmtest.control\n"), std::string::npos);
+    EXPECT_NE(text.find("kmsg org.vmtest.kmsg\n"), std::string::npos);
     EXPECT_EQ(text.find("  "), std::string::npos);
 }
 
@@ -79,6 +81,7 @@ TEST(InitConfig, MalformedLinesAreErrors) {
     EXPECT_FALSE(parse_init_config("read-only-root yes\n").ok);           // takes no field
     EXPECT_FALSE(parse_init_config("read-only-root\nread-only-root\n").ok);  // twice
     EXPECT_FALSE(parse_init_config("control a\ncontrol b\n").ok);          // twice
+    EXPECT_FALSE(parse_init_config("kmsg a\nkmsg b\n").ok);                // twice
     auto parsed = parse_init_config("hostname\n");
     EXPECT_FALSE(parsed.ok);
     EXPECT_EQ(parsed.error, "line 1: 'hostname' takes 1 field(s), got 0");

@@ -310,5 +310,16 @@ TEST(CliOptionsListing, BadValuesNameTheFlag) {
     EXPECT_EQ(usage_error_of({"--json"}), "--json can only be used with --list");
 }
 
+TEST(CliOptions, KernelSplatsTakesFailWarnOrIgnore) {
+    EXPECT_FALSE(parse({"true"}).kernel_splats);
+    EXPECT_EQ(parse({"--kernel-splats", "warn", "true"}).kernel_splats, KernelSplatPolicy::warn);
+    EXPECT_EQ(parse({"--kernel-splats=ignore", "true"}).kernel_splats, KernelSplatPolicy::ignore);
+    EXPECT_EQ(parse({"--kernel-splats", "fail", "true"}).kernel_splats, KernelSplatPolicy::fail);
+    EXPECT_EQ(usage_error_of({"--kernel-splats", "loud"}),
+              "--kernel-splats: expected fail, warn or ignore, got 'loud'");
+    EXPECT_EQ(usage_error_of({"--kernel-splats", ""}),
+              "--kernel-splats: expected fail, warn or ignore, got ''");
+}
+
 }  // namespace
 }  // namespace vmtest::config

@@ -397,5 +397,13 @@ TEST(ConfigErrors, LongValuesAreShortened) {
               "\"512M\" or \"4G\", got \"" + std::string(60, 'x') + "\"...");
 }
 
+TEST(ConfigErrors, KernelSplatsTakesFailWarnOrIgnore) {
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\nkernel_splats = \"loud\"\n")),
+              "vmtest.toml:5:1: target 'foo': field 'kernel_splats' must be \"fail\", \"warn\" "
+              "or \"ignore\", got \"loud\"");
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\nkernel_splats = true\n")),
+              "vmtest.toml:5:1: target 'foo': field 'kernel_splats' must be a string, got true");
+}
+
 }  // namespace
 }  // namespace vmtest::config

@@ -168,5 +168,17 @@ TEST(Overrides, RelativeRootfsWithoutCwdStaysRelative) {
     EXPECT_EQ(target.rootfs, fs::path("root/"));
 }
 
+TEST(Overrides, KernelSplatsFlagWinsOverTheFile) {
+    Target target;
+    target.kernel_splats = KernelSplatPolicy::ignore;
+    apply_overrides(target, parse({"--kernel-splats", "warn"}), "/cwd");
+    EXPECT_EQ(target.kernel_splats, KernelSplatPolicy::warn);
+    Target untouched;
+    untouched.kernel_splats = KernelSplatPolicy::ignore;
+    apply_overrides(untouched, parse({}), "/cwd");
+    EXPECT_EQ(untouched.kernel_splats, KernelSplatPolicy::ignore);
+    EXPECT_EQ(Target{}.kernel_splats, KernelSplatPolicy::fail);  // the default
+}
+
 }  // namespace
 }  // namespace vmtest::config

@@ -176,6 +176,13 @@ TEST(ExitStatus, ABootTimeoutIsNotTheCommandsTimeoutNorAVmThatCannotRun) {
     }
 }
 
+TEST(ExitStatus, AKernelSplatFailsACommandThatExited0AsOneFailure) {
+    auto splat = result(Outcome::fail, 0);
+    splat.error_kind = "kernel_splat";
+    EXPECT_EQ(exit_status({splat}), 1);
+    EXPECT_EQ(exit_status({splat, result(Outcome::pass)}), 1);
+}
+
 TEST(ExitStatus, SeveralTargetsGiveTheNumberThatDidNotPass) {
     EXPECT_EQ(exit_status({result(Outcome::pass), result(Outcome::fail, 9), result(Outcome::error)}),
               2);

@@ -21,67 +21,15 @@
 
 #include <gtest/gtest.h>
 
+#include "../../support/markdown_members.hpp"
+
 namespace vmtest::sdk {
 namespace {
 
-// Member names of an event type; nested ones as "parent.child".
-using Members = std::set<std::string>;
-
-// The cells of a markdown table row: "| a | b |" is {"a", "b"}.
-std::vector<std::string> cells(const std::string& row) {
-    std::vector<std::string> result;
-    std::string cell;
-    for (std::size_t i = 1; i < row.size(); ++i) {
-        if (row[i] == '|') {
-            result.push_back(cell);
-            cell.clear();
-        } else {
-            cell += row[i];
-        }
-    }
-    return result;
-}
-
-std::string trimmed(const std::string& text) {
-    const auto first = text.find_first_not_of(' ');
-    const auto last = text.find_last_not_of(' ');
-    return first == std::string::npos ? "" : text.substr(first, last - first + 1);
-}
-
-// The members a members cell documents: backticked names outside
-// parentheses, and for each a `{a, b}` inside its parentheses as
-// "name.a", "name.b".
-Members documented_members(const std::string& cell) {
-    Members members;
-    std::string last_member;
-    int depth = 0;
-    for (std::size_t i = 0; i < cell.size(); ++i) {
-        if (cell[i] == '(') {
-            ++depth;
-        } else if (cell[i] == ')') {
-            --depth;
-        } else if (cell[i] == '`') {
-            const std::size_t end = cell.find('`', i + 1);
-            if (end == std::string::npos) {
-                ADD_FAILURE() << "unclosed backtick in: " << cell;
-                return members;
-            }
-            const std::string code = cell.substr(i + 1, end - i - 1);
-            i = end;
-            if (depth == 0) {
-                last_member = code;
-                EXPECT_TRUE(members.insert(code).second) << "`" << code << "` twice in: " << cell;
-            } else if (code.size() > 1 && code.front() == '{' && code.back() == '}') {
-                std::istringstream names(code.substr(1, code.size() - 2));
-                for (std::string name; std::getline(names, name, ',');) {
-                    members.insert(last_member + "." + trimmed(name));
-                }
-            }
-        }
-    }
-    EXPECT_EQ(depth, 0) << "unbalanced parentheses in: " << cell;
-    return members;
-}
+using test_support::cells;
+using test_support::documented_members;
+using test_support::Members;
+using test_support::trimmed;
 
 // Event type -> documented members, from the table whose header is
 // "| type | members |".

@@ -44,9 +44,11 @@ namespace vmtest::sdk {
 struct RunStarted {
     static constexpr std::string_view k_type = "run_started";
     std::vector<std::string> targets;  // names, in order
+    std::optional<std::string> vmtest_version;  // Since 1.3: "0.1.0"
 
     template <class Self, class Visit> static void members(Self& self, Visit&& visit) {
         visit("targets", self.targets);
+        visit("vmtest_version", self.vmtest_version);
     }
 };
 
@@ -147,6 +149,24 @@ struct Phases {
     }
 };
 
+// Since 1.3: a report the guest kernel logged (a "splat": WARNING, BUG,
+// Oops, KASAN, lockdep, a hung task, ...), from its first line to the end of
+// its trace.
+struct KernelSplat {
+    // warning, bug, oops, general_protection_fault, kasan, ubsan, kfence,
+    // lockdep, rcu_stall, hung_task, soft_lockup, hard_lockup, refcount; a
+    // reporter shows a kind it does not know as it is.
+    std::string kind;
+    std::string title;  // its first line's message: "WARNING: CPU: 0 PID: 1 at ..."
+    std::string text;   // the whole splat, lines as in the kernel log file, '\n'-separated
+
+    template <class Self, class Visit> static void members(Self& self, Visit&& visit) {
+        visit("kind", self.kind);
+        visit("title", self.title);
+        visit("text", self.text);
+    }
+};
+
 // What a target_finished event from a vmtest before 1.1, which had no
 // error_kind, is read as.
 inline constexpr std::string_view k_error_kind_before_1_1 = "infrastructure";
@@ -164,10 +184,19 @@ struct TargetFinished {
     std::vector<std::string> boot_log_tail;  // its last lines, on errors
     // On errors and not_run: timeout, kernel_panic, init_failed, vm_exit,
     // interrupted, not_run, infrastructure; Since 1.1 also boot_timeout,
-    // boot_failed, helper_failed. A reporter treats a kind it does not know
-    // as infrastructure.
+    // boot_failed, helper_failed. Since 1.3 also kernel_splat, with result
+    // fail: the command passed but the kernel logged a splat. A reporter
+    // treats a kind it does not know as infrastructure.
     std::optional<std::string> error_kind;
     std::optional<Phases> phases;  // Since 1.2; absent for not_run
+    // Since 1.3: the booted kernel's release ("6.1.0-18-amd64"), when known.
+    std::optional<std::string> kernel_release;
+    // Since 1.3: path of the guest kernel's whole log (<target>.dmesg), when
+    // it was kept.
+    std::optional<std::string> dmesg;
+    // Since 1.3: the splats found in the kernel's log; absent when the log
+    // was not checked (no log, or kernel_splats = "ignore").
+    std::optional<std::vector<KernelSplat>> splats;
 
     // error_kind, or "infrastructure" where an event (from a vmtest before
     // 1.1) has none.
@@ -186,6 +215,9 @@ struct TargetFinished {
         visit("boot_log_tail", self.boot_log_tail);
         visit("error_kind", self.error_kind);
         visit("phases", self.phases);
+        visit("kernel_release", self.kernel_release);
+        visit("dmesg", self.dmesg);
+        visit("splats", self.splats);
     }
 };
 
