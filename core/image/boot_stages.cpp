@@ -17,10 +17,10 @@ constexpr std::array k_signs = {
     Sign{"Reached target Multi-User System", BootStage::booted},
     Sign{"Reached target Graphical Interface", BootStage::booted},
     Sign{"systemd[1]: ", BootStage::init},
-    Sign{"Welcome to ", BootStage::init},
     Sign{"INIT: version", BootStage::init},
     Sign{"Run /sbin/init as init process", BootStage::init},
     Sign{"Linux version ", BootStage::kernel},
+    // Not "Welcome to ..." for an init: GRUB says "Welcome to GRUB!".
     Sign{"GRUB", BootStage::bootloader},
     Sign{"Booting `", BootStage::bootloader},
     Sign{"BdsDxe: starting ", BootStage::bootloader},

@@ -9,6 +9,7 @@ TEST(BootStages, EachStageIsRecognisedFromWhatItPrintsOnTheSerialConsole) {
     EXPECT_EQ(stage_shown_by("BdsDxe: starting Boot0001 \"UEFI Misc Device\""),
               BootStage::bootloader);
     EXPECT_EQ(stage_shown_by("GRUB: loading Linux 6.1.0-50-amd64"), BootStage::bootloader);
+    EXPECT_EQ(stage_shown_by("Welcome to GRUB!"), BootStage::bootloader);  // not an init's welcome
     EXPECT_EQ(stage_shown_by("[    0.000000] Linux version 6.1.0 (debian-kernel@lists.debian.org)"),
               BootStage::kernel);
     EXPECT_EQ(stage_shown_by("[    3.1] systemd[1]: Hostname set to <vmtest-image>."),

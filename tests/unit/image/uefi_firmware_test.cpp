@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "temp_dir.hpp"
+#include "../../support/temp_dir.hpp"
 
 namespace vmtest::image {
 namespace {
