@@ -132,6 +132,18 @@ TEST(PluginChoice, ABackendBuiltBeforeDiskBootsIsNeverGivenAnImage) {
     EXPECT_THROW(selector.choose("auto", image_spec(true)), std::runtime_error);
 }
 
+TEST(PluginChoice, TheMicrovmExampleSaysItBootsKernelsOnly) {
+    plugin_host::PluginRegistry registry({VMTEST_EXAMPLE_PLUGIN_DIR});
+    BackendSelector selector(registry);
+    try {
+        selector.choose("qemu-microvm", image_spec(false));
+        FAIL() << "gave an image to microvm";
+    } catch (const std::runtime_error& e) {
+        EXPECT_THAT(e.what(), ::testing::StartsWith("backend qemu-microvm cannot run here: it "
+                                                    "boots kernels only, not disk images"));
+    }
+}
+
 TEST(PluginChoice, TheQemuBackendsBootDisksWithBiosAndUefi) {
     plugin_host::PluginRegistry registry({VMTEST_PLUGIN_DIR});
     PluginCatalog catalog(registry);
