@@ -1,5 +1,7 @@
 #include "kvm_probe.hpp"
 
+#include <cstdio>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -25,6 +27,15 @@ namespace {
 
 // Where KVM works, a disk reaches its kernel in a few seconds.
 constexpr std::chrono::milliseconds k_disk_probe_deadline = std::chrono::seconds(20);
+
+// "5.0", "20": a deadline's seconds as people write them.
+std::string seconds_text(std::chrono::milliseconds deadline) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", deadline.count() / 1000.0);
+    std::string result = text;
+    return result.ends_with(".0") && deadline.count() >= 10000 ? result.substr(0, result.size() - 2)
+                                                                : result;
+}
 
 std::optional<std::string> check_device() {
     const int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -145,7 +156,7 @@ std::optional<std::string> boot_probe(const sdk::Host& host, const sdk::VmSpec& 
         }
         if (std::chrono::steady_clock::now() >= give_up) {
             failure = "a KVM guest printed nothing in " +
-                      std::to_string(deadline.count() / 1000.0).substr(0, 3) +
+                      seconds_text(deadline) +
                       " s (broken nested virtualization?)";
             break;
         }
