@@ -28,7 +28,7 @@ constexpr std::array k_signs = {
     Sign{"SYSLINUX", BootStage::bootloader},
 };
 
-}  // namespace
+} // namespace
 
 const char* stage_name(BootStage stage) {
     switch (stage) {
@@ -68,4 +68,4 @@ bool BootStageTracker::observe(const std::string& line) {
     return true;
 }
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

@@ -12,7 +12,7 @@ namespace vmtest::image {
 
 enum class BootStage { firmware, bootloader, kernel, init, booted };
 
-const char* stage_name(BootStage stage);  // "bootloader"
+const char* stage_name(BootStage stage); // "bootloader"
 
 // The stage a console line shows the boot has reached, if it shows one.
 std::optional<BootStage> stage_shown_by(const std::string& line);
@@ -28,4 +28,4 @@ class BootStageTracker {
     BootStage m_stage = BootStage::firmware;
 };
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

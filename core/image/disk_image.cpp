@@ -21,18 +21,25 @@ constexpr std::size_t k_head_bytes = 4096;
 struct Signature {
     std::size_t offset;
     std::string_view bytes;
-    const char* what;  // completes "is ..."
+    const char* what; // completes "is ..."
 };
 
 // Files that are clearly something else, with what to do instead.
 constexpr std::array k_not_disks = {
     Signature{0x202, "HdrS", "a Linux kernel (bzImage); give it as `kernel`, not `image`"},
-    Signature{0, "\x7f" "ELF", "an ELF file (a kernel?); give a kernel as `kernel`, not `image`"},
+    Signature{0,
+              "\x7f"
+              "ELF",
+              "an ELF file (a kernel?); give a kernel as `kernel`, not `image`"},
     Signature{0, "KDMV", "a VMDK image; convert it first: qemu-img convert -O qcow2 IN OUT"},
-    Signature{0x40, "\x7f\x10\xda\xbe", "a VirtualBox (VDI) image; convert it first: qemu-img convert -O qcow2 IN OUT"},
+    Signature{0x40, "\x7f\x10\xda\xbe",
+              "a VirtualBox (VDI) image; convert it first: qemu-img convert -O qcow2 IN OUT"},
     Signature{0, "vhdxfile", "a VHDX image; convert it first: qemu-img convert -O qcow2 IN OUT"},
     Signature{0, "\x1f\x8b", "gzip-compressed; decompress it first"},
-    Signature{0, "\xfd" "7zXZ", "xz-compressed; decompress it first"},
+    Signature{0,
+              "\xfd"
+              "7zXZ",
+              "xz-compressed; decompress it first"},
     Signature{0, "\x28\xb5\x2f\xfd", "zstd-compressed; decompress it first"},
 };
 
@@ -49,7 +56,7 @@ bool has(const std::string& head, const Signature& signature) {
            head.compare(signature.offset, signature.bytes.size(), signature.bytes) == 0;
 }
 
-}  // namespace
+} // namespace
 
 const char* format_name(DiskFormat format) {
     return format == DiskFormat::qcow2 ? "qcow2" : "raw";
@@ -65,8 +72,8 @@ DiskFormat detect_disk_format(const std::filesystem::path& path) {
     std::string head(k_head_bytes, '\0');
     if (!in || !in.read(head.data(), static_cast<std::streamsize>(head.size())).good()) {
         if (!in.is_open() || in.bad()) {
-            throw std::runtime_error("image " + path.string() + " cannot be read: " +
-                                     std::strerror(errno));
+            throw std::runtime_error("image " + path.string() +
+                                     " cannot be read: " + std::strerror(errno));
         }
         head.resize(static_cast<std::size_t>(in.gcount()));
     }
@@ -94,4 +101,4 @@ DiskFormat detect_disk_format(const std::filesystem::path& path) {
     return DiskFormat::raw;
 }
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

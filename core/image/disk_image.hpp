@@ -22,4 +22,4 @@ const char* format_name(DiskFormat format);
 // line naming the file when it cannot be read or is not a disk image.
 DiskFormat detect_disk_format(const std::filesystem::path& path);
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

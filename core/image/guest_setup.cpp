@@ -26,7 +26,7 @@ std::string joined(const std::vector<std::string>& words) {
     return text;
 }
 
-}  // namespace
+} // namespace
 
 std::string setup_script(const GuestSetup& setup) {
     std::string script = "exec 2>&1\n";
@@ -57,8 +57,8 @@ std::string setup_script(const GuestSetup& setup) {
     }
     script += "for shell in /bin/bash /usr/bin/bash /bin/sh; do\n"
               "  [ -x \"$shell\" ] && { echo \"" +
-              std::string(k_shell_prefix) + "$shell\"; exit 0; }\ndone\n" +
-              "echo '" + std::string(k_error_prefix) + "shell'; exit 1\n";
+              std::string(k_shell_prefix) + "$shell\"; exit 0; }\ndone\n" + "echo '" +
+              std::string(k_error_prefix) + "shell'; exit 1\n";
     return script;
 }
 
@@ -97,4 +97,4 @@ SetupResult read_setup_result(const GuestSetup& setup, const std::string& output
     return result;
 }
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

@@ -16,8 +16,8 @@
 namespace vmtest::image {
 
 struct GuestSetup {
-    std::vector<std::string> modules;      // the share's, in load order
-    std::vector<boot::InitMount> mounts;   // parents before children
+    std::vector<std::string> modules;    // the share's, in load order
+    std::vector<boot::InitMount> mounts; // parents before children
 };
 
 // The script (for `sh -c`). Exit status 0 when everything is mounted; it
@@ -28,8 +28,8 @@ struct GuestSetup {
 std::string setup_script(const GuestSetup& setup);
 
 struct SetupResult {
-    std::string shell;                  // "/bin/bash" or "/bin/sh"; empty on failure
-    std::optional<std::string> error;   // one line for the user
+    std::string shell;                // "/bin/bash" or "/bin/sh"; empty on failure
+    std::optional<std::string> error; // one line for the user
 };
 
 // Reads the script's output and exit status. The error for a missing
@@ -37,4 +37,4 @@ struct SetupResult {
 // support (9pnet_virtio, 9p)".
 SetupResult read_setup_result(const GuestSetup& setup, const std::string& output, int exit_code);
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

@@ -23,12 +23,19 @@ std::string trimmed(std::string text) {
     return text;
 }
 
-}  // namespace
+} // namespace
 
 std::vector<std::string> overlay_command(const fs::path& image, DiskFormat format,
                                          const fs::path& overlay) {
-    return {"qemu-img", "create",          "-q", "-f", "qcow2",         "-b",
-            fs::absolute(image).lexically_normal().string(), "-F", format_name(format),
+    return {"qemu-img",
+            "create",
+            "-q",
+            "-f",
+            "qcow2",
+            "-b",
+            fs::absolute(image).lexically_normal().string(),
+            "-F",
+            format_name(format),
             overlay.string()};
 }
 
@@ -60,4 +67,4 @@ sdk::Disk boot_disk(const fs::path& image, DiskFormat format, bool writable,
     return disk;
 }
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

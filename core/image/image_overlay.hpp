@@ -25,4 +25,4 @@ std::vector<std::string> overlay_command(const std::filesystem::path& image, Dis
 sdk::Disk boot_disk(const std::filesystem::path& image, DiskFormat format, bool writable,
                     const std::filesystem::path& run_dir);
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

@@ -33,7 +33,7 @@ constexpr std::array k_pairs = {
     Pair{"usr/share/qemu", "OVMF_CODE.fd", "OVMF_VARS.fd"},
 };
 
-}  // namespace
+} // namespace
 
 std::vector<UefiFirmware> ovmf_candidates(const fs::path& root) {
     std::vector<UefiFirmware> candidates;
@@ -83,4 +83,4 @@ fs::path copy_vars_store(const UefiFirmware& firmware, const fs::path& dir) {
     return copy;
 }
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

@@ -15,7 +15,7 @@ namespace vmtest::image {
 
 struct UefiFirmware {
     std::filesystem::path code;
-    std::filesystem::path vars;  // the template; copied per run
+    std::filesystem::path vars; // the template; copied per run
 };
 
 // Where distributions install OVMF, most preferred first: 4 MiB builds
@@ -34,4 +34,4 @@ std::string no_ovmf_message(const std::filesystem::path& root = "/");
 std::filesystem::path copy_vars_store(const UefiFirmware& firmware,
                                       const std::filesystem::path& dir);
 
-}  // namespace vmtest::image
+} // namespace vmtest::image

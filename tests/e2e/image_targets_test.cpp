@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "e2e_fixture.hpp"
-#include "kernel_source/sha256.hpp"
 #include "image/uefi_firmware.hpp"
+#include "kernel_source/sha256.hpp"
 
 namespace vmtest::e2e {
 namespace {
@@ -47,8 +47,8 @@ class ImageTargets : public E2E {
     static std::string target(const std::string& name, const std::filesystem::path& image,
                               const std::string& command, const std::string& more = "") {
         return "[[target]]\nname = \"" + name + "\"\nimage = \"" + image.string() +
-               "\"\ncommand = \"\"\"" + command + "\"\"\"\nboot_timeout = " +
-               std::to_string(k_boot_timeout_s) + "\n" + more + "\n";
+               "\"\ncommand = \"\"\"" + command +
+               "\"\"\"\nboot_timeout = " + std::to_string(k_boot_timeout_s) + "\n" + more + "\n";
     }
 
     std::filesystem::path m_bios_image;
@@ -59,11 +59,11 @@ class ImageTargets : public E2E {
 // What both firmwares' boots check: the image's own system (its hostname and
 // its own kernel, whose modules it has), the project shared read-write at
 // /mnt/vmtest as the working directory, a vm.mounts entry, bash.
-constexpr const char* k_checks =
-    "set -e; echo \"shell=$0 cwd=$(pwd) host=$(cat /etc/hostname)\"; "
-    "test -d /lib/modules/$(uname -r) && echo own-kernel=$(uname -r); "
-    "echo \"from $0\" > from-$(cat /sys/firmware/efi/fw_platform_size 2>/dev/null || echo bios).txt; "
-    "cat /srv/data/in.txt; echo written > /srv/data/out.txt";
+constexpr const char* k_checks = "set -e; echo \"shell=$0 cwd=$(pwd) host=$(cat /etc/hostname)\"; "
+                                 "test -d /lib/modules/$(uname -r) && echo own-kernel=$(uname -r); "
+                                 "echo \"from $0\" > from-$(cat /sys/firmware/efi/fw_platform_size "
+                                 "2>/dev/null || echo bios).txt; "
+                                 "cat /srv/data/in.txt; echo written > /srv/data/out.txt";
 
 // danobi/vmtest's test_run: a UEFI image with uefi = true and a not-UEFI
 // image without it both boot and run their command.
@@ -77,9 +77,9 @@ TEST_F(ImageTargets, TestRunBootsAUefiImageAndANotUefiImage) {
     std::ofstream(m_root / "data" / "in.txt") << "host data\n";
     const std::string mount = "[target.vm.mounts]\n\"/srv/data\" = { host_path = \"" +
                               (m_root / "data").string() + "\", writable = true }\n";
-    write_file("vmtest.toml", target("not uefi image", m_bios_image, k_checks, mount) +
-                                  target("uefi image", m_uefi_image, k_checks,
-                                         "uefi = true\n" + mount));
+    write_file("vmtest.toml",
+               target("not uefi image", m_bios_image, k_checks, mount) +
+                   target("uefi image", m_uefi_image, k_checks, "uefi = true\n" + mount));
 
     const auto result = vmtest({"-v"}, k_run_timeout);
     ASSERT_EQ(result.status, 0) << describe(result);
@@ -87,7 +87,7 @@ TEST_F(ImageTargets, TestRunBootsAUefiImageAndANotUefiImage) {
     EXPECT_THAT(result.out, HasSubstr("own-kernel="));
     EXPECT_THAT(result.out, HasSubstr("host data"));
     EXPECT_EQ(read_file("from-bios.txt"), "from bash\n");
-    EXPECT_EQ(read_file("from-64.txt"), "from bash\n");  // UEFI: /sys/firmware/efi exists
+    EXPECT_EQ(read_file("from-64.txt"), "from bash\n"); // UEFI: /sys/firmware/efi exists
     std::ifstream out(m_root / "data" / "out.txt");
     std::string written((std::istreambuf_iterator<char>(out)), {});
     EXPECT_EQ(written, "written\n");
@@ -152,7 +152,7 @@ TEST_F(ImageTargets, AnImageWithoutAGuestAgentFailsSoonAfterItBootedSayingSo) {
     EXPECT_THAT(result.out + result.err,
                 HasSubstr("the image booted but no guest agent answered: install and enable "
                           "qemu-guest-agent in the image"));
-    EXPECT_THAT(result.out + result.err, HasSubstr("login:"));  // the console's tail
+    EXPECT_THAT(result.out + result.err, HasSubstr("login:")); // the console's tail
     EXPECT_THAT(result.out, Not(HasSubstr("unreachable")));
     // Not the whole boot_timeout: the agent gets a short grace after the login prompt.
     EXPECT_LT(result.seconds, k_boot_timeout_s) << describe(result);
@@ -179,5 +179,5 @@ TEST_F(ImageTargets, AKernelGivenAsImageIsRefusedAsAKernel) {
                                       "it as `kernel`, not `image`"));
 }
 
-}  // namespace
-}  // namespace vmtest::e2e
+} // namespace
+} // namespace vmtest::e2e

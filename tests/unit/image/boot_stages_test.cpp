@@ -9,7 +9,7 @@ TEST(BootStages, EachStageIsRecognisedFromWhatItPrintsOnTheSerialConsole) {
     EXPECT_EQ(stage_shown_by("BdsDxe: starting Boot0001 \"UEFI Misc Device\""),
               BootStage::bootloader);
     EXPECT_EQ(stage_shown_by("GRUB: loading Linux 6.1.0-50-amd64"), BootStage::bootloader);
-    EXPECT_EQ(stage_shown_by("Welcome to GRUB!"), BootStage::bootloader);  // not an init's welcome
+    EXPECT_EQ(stage_shown_by("Welcome to GRUB!"), BootStage::bootloader); // not an init's welcome
     EXPECT_EQ(stage_shown_by("[    0.000000] Linux version 6.1.0 (debian-kernel@lists.debian.org)"),
               BootStage::kernel);
     EXPECT_EQ(stage_shown_by("[    3.1] systemd[1]: Hostname set to <vmtest-image>."),
@@ -26,7 +26,7 @@ TEST(BootStages, TheTrackerOnlyMovesForward) {
     EXPECT_EQ(tracker.stage(), BootStage::firmware);
     EXPECT_TRUE(tracker.observe("GRUB: loading Linux"));
     EXPECT_TRUE(tracker.observe("[    0.000000] Linux version 6.1.0"));
-    EXPECT_FALSE(tracker.observe("GRUB again"));  // a kernel line may mention GRUB
+    EXPECT_FALSE(tracker.observe("GRUB again")); // a kernel line may mention GRUB
     EXPECT_FALSE(tracker.observe("[    0.1] nothing to see"));
     EXPECT_EQ(tracker.stage(), BootStage::kernel);
     EXPECT_TRUE(tracker.observe("host login: "));
@@ -34,5 +34,5 @@ TEST(BootStages, TheTrackerOnlyMovesForward) {
     EXPECT_STREQ(stage_name(tracker.stage()), "booted");
 }
 
-}  // namespace
-}  // namespace vmtest::image
+} // namespace
+} // namespace vmtest::image

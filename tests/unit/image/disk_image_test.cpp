@@ -10,9 +10,9 @@
 namespace vmtest::image {
 namespace {
 
+using test_support::TempDir;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using test_support::TempDir;
 
 // A file of `size` zero bytes with `bytes` written at `offset`.
 std::filesystem::path write_file(const TempDir& dir, const std::string& name, std::size_t size,
@@ -68,7 +68,9 @@ TEST(DiskImage, AKernelGivenAsImageIsRefusedAsAKernel) {
     const auto bzimage = write_file(dir, "vmlinuz", 8192, 0, boot_sector);
     EXPECT_THAT(refusal(bzimage), HasSubstr("is not a disk image: it is a Linux kernel (bzImage); "
                                             "give it as `kernel`, not `image`"));
-    const auto elf = write_file(dir, "vmlinux", 8192, 0, "\x7f" "ELF");
+    const auto elf = write_file(dir, "vmlinux", 8192, 0,
+                                "\x7f"
+                                "ELF");
     EXPECT_THAT(refusal(elf), HasSubstr("an ELF file"));
 }
 
@@ -89,9 +91,10 @@ TEST(DiskImage, AShortFileIsRefused) {
 
 TEST(DiskImage, ADirectoryOrAMissingFileIsRefusedSayingWhatItIs) {
     TempDir dir;
-    EXPECT_THAT(refusal(dir.path()), StartsWith("image " + dir.path().string() + " is a directory"));
+    EXPECT_THAT(refusal(dir.path()),
+                StartsWith("image " + dir.path().string() + " is a directory"));
     EXPECT_THAT(refusal(dir.path() / "missing.qcow2"), HasSubstr("does not exist"));
 }
 
-}  // namespace
-}  // namespace vmtest::image
+} // namespace
+} // namespace vmtest::image

@@ -11,8 +11,8 @@
 namespace vmtest::image {
 namespace {
 
-using ::testing::HasSubstr;
 using test_support::TempDir;
+using ::testing::HasSubstr;
 
 GuestSetup nine_p_setup() {
     GuestSetup setup;
@@ -77,8 +77,9 @@ TEST(GuestSetup, AKernelWithout9pIsNamedWithTheModulesItLacks) {
     EXPECT_NE(run.status, 0);
     const auto result = read_setup_result(setup, run.output, run.status);
     ASSERT_TRUE(result.error);
-    EXPECT_THAT(*result.error, HasSubstr("the image's kernel has no 9p support (9pnet_virtio, 9p)"));
-    EXPECT_FALSE(std::filesystem::exists(dir.path() / "mounts"));  // nothing mounted
+    EXPECT_THAT(*result.error,
+                HasSubstr("the image's kernel has no 9p support (9pnet_virtio, 9p)"));
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "mounts")); // nothing mounted
 }
 
 TEST(GuestSetup, AFailedMountIsReportedWithMountsMessage) {
@@ -94,5 +95,5 @@ TEST(GuestSetup, AnythingElseKeepsTheOutput) {
     EXPECT_THAT(*result.error, HasSubstr("failed (status 2): sh: weird"));
 }
 
-}  // namespace
-}  // namespace vmtest::image
+} // namespace
+} // namespace vmtest::image

@@ -10,9 +10,9 @@
 namespace vmtest::image {
 namespace {
 
+using test_support::TempDir;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using test_support::TempDir;
 
 TEST(ImageOverlay, TheCommandStatesTheBackingFormatAndAnAbsolutePath) {
     const auto cwd = std::filesystem::current_path();
@@ -39,7 +39,7 @@ TEST(ImageOverlay, TheOverlayIsBackedByTheImageWhichStaysUnchanged) {
     EXPECT_EQ(detect_disk_format(disk.path), DiskFormat::qcow2);
     std::ifstream overlay(disk.path, std::ios::binary);
     std::string header((std::istreambuf_iterator<char>(overlay)), {});
-    EXPECT_THAT(header, HasSubstr(image.string()));  // its backing file
+    EXPECT_THAT(header, HasSubstr(image.string())); // its backing file
     EXPECT_EQ(std::filesystem::last_write_time(image), before);
 }
 
@@ -66,5 +66,5 @@ TEST(ImageOverlay, QemuImgsOwnMessageExplainsAFailure) {
     }
 }
 
-}  // namespace
-}  // namespace vmtest::image
+} // namespace
+} // namespace vmtest::image

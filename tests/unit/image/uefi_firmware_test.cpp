@@ -10,8 +10,8 @@
 namespace vmtest::image {
 namespace {
 
-using ::testing::HasSubstr;
 using test_support::TempDir;
+using ::testing::HasSubstr;
 
 void touch(const std::filesystem::path& path, const std::string& content = "x") {
     std::filesystem::create_directories(path.parent_path());
@@ -76,9 +76,10 @@ TEST(UefiFirmware, AMissingVariableStoreCannotBeCopied) {
         copy_vars_store({"/nonexistent/code", "/nonexistent/vars.fd"}, run.path());
         FAIL() << "copied a missing file";
     } catch (const std::runtime_error& e) {
-        EXPECT_THAT(e.what(), HasSubstr("cannot copy the UEFI variable store /nonexistent/vars.fd"));
+        EXPECT_THAT(e.what(),
+                    HasSubstr("cannot copy the UEFI variable store /nonexistent/vars.fd"));
     }
 }
 
-}  // namespace
-}  // namespace vmtest::image
+} // namespace
+} // namespace vmtest::image
