@@ -18,6 +18,7 @@
 #include "config/target_shard.hpp"
 #include "config/targets_from_cli.hpp"
 #include "default_kernel.hpp"
+#include "image/disk_image.hpp"
 #include "kernel_source/kernel_source.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "reporter_setup.hpp"
@@ -206,6 +207,12 @@ int run_vmtest(int argc, char** argv) {
     // usage check, so a bad flag never waits for a download): a kernel that
     // cannot be had fails the run as a whole (exit 69), in one line.
     kernel_source::resolve_kernel_sources(targets, util::cache_dir());
+    // Likewise a target's image that is not a disk image (exit 69).
+    for (const auto& target : targets) {
+        if (target.is_image()) {
+            image::detect_disk_format(*target.image);
+        }
+    }
     run::BackendSelector backends(registry);
     run::RunEnvironment env{registry,           events, backends, util::cache_dir(),
                             boot_log_state_dir(), host_environment(),

@@ -29,12 +29,12 @@ namespace fs = std::filesystem;
 
 constexpr std::array<std::string_view, 3> k_document_fields = {"target", "reporters", "jobs"};
 
-constexpr std::array<std::string_view, 24> k_target_fields = {
+constexpr std::array<std::string_view, 25> k_target_fields = {
     "name",    "kernel",  "image",   "uefi",         "kernel_args",  "rootfs",
     "arch",    "command", "vm",      "qemu_command", "kvm_cpu_args", "backend",
     "share",   "runner",  "timeout", "boot_timeout", "root_writable", "modules",
     "kernel_sha256", "modules_sha256", "backend_options", "share_options", "runner_options",
-    "kernel_splats"};
+    "kernel_splats", "image_writable"};
 
 constexpr std::array<std::string_view, 5> k_vm_fields = {"num_cpus", "memory", "mounts", "bios",
                                                          "extra_args"};
@@ -257,6 +257,9 @@ void check_boot_source(const TomlTableReader& reader, const Target& target) {
     if (has_image && reader.find("modules") != nullptr) {
         reader.fail("modules", "field 'modules' cannot be used with 'image'");
     }
+    if (has_kernel && reader.find("image_writable") != nullptr) {
+        reader.fail("image_writable", "field 'image_writable' cannot be used with 'kernel'");
+    }
 }
 
 Target read_target(const toml::table& table, std::size_t index, const fs::path& base_dir,
@@ -281,6 +284,7 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     target.modules = read_location(reader, "modules", base_dir);
     target.image = read_path(reader, "image", base_dir);
     target.uefi = reader.read_bool("uefi").value_or(false);
+    target.image_writable = reader.read_bool("image_writable").value_or(false);
     target.kernel_args = reader.read_string("kernel_args").value_or("");
     if (const auto problem = kernel_args_problem(target.kernel_args)) {
         reader.fail("kernel_args", "field 'kernel_args' " + *problem);

@@ -79,6 +79,9 @@ struct Target {
     std::optional<std::filesystem::path> kernel;
     std::optional<std::filesystem::path> image;
     bool uefi = false;                  // image targets only
+    // Image targets only (ours, not upstream's): the guest writes to the
+    // image itself instead of a per-run overlay that vanishes with the run.
+    bool image_writable = false;
     std::string kernel_args;            // extra kernel command line; kernel targets only
     // The kernel's modules: a modules directory, package, tarball or URL
     // (kernel targets only). Once resolved, the directory modules are taken

@@ -29,6 +29,17 @@ std::optional<std::string> BackendSelector::misfit(const PluginFacts& facts,
             return "it does not boot " + spec.kernel_image_format + " kernels";
         }
     }
+    if (!spec.image.empty()) {
+        const std::string firmware = spec.uefi ? "uefi" : "bios";
+        if (facts.disk_firmwares.empty()) {
+            return "it boots kernels only, not disk images (its describe declares no "
+                   "disk_firmwares; a backend built before vmtest's ABI 1.3 never does)";
+        }
+        if (!contains(facts.disk_firmwares, firmware)) {
+            return "it does not boot disk images with " +
+                   std::string(spec.uefi ? "UEFI" : "a BIOS");
+        }
+    }
     for (const auto& attachment : spec.attachments) {
         if (!contains(facts.attachments, attachment.type)) {
             return "it cannot attach '" + attachment.type + "' shares";

@@ -15,7 +15,8 @@
 namespace vmtest::run {
 
 // Resolves a target's `backend` setting to a plugin name. "auto" takes,
-// among the backends whose describe fits the VM (arch, kernel formats,
+// among the backends whose describe fits the VM (arch, kernel formats or,
+// for an image, the firmware it boots disks with (ABI 1.3),
 // attachments, the options the target gives), the first in descending
 // priority (ties by name) whose probe says it can run here: with vmtest's
 // own plugins, qemu-kvm when KVM really works (its probe boots the kernel

@@ -208,6 +208,11 @@ void EventBus::stage(const std::string& target, Stage stage) {
     publish(sdk::Stage{target, stage_name(stage), stage_label(stage)});
 }
 
+void EventBus::stage(const std::string& target, Stage stage, const std::string& label) {
+    std::lock_guard lock(m_mutex);
+    publish(sdk::Stage{target, stage_name(stage), label});
+}
+
 void EventBus::output(const std::string& target, vmtest_stream stream, std::string_view data) {
     std::lock_guard lock(m_mutex);
     publish_output(target, stream, data, m_output_text[{target, stream}].push(data));

@@ -75,6 +75,9 @@ class EventBus {
     void run_started(const std::vector<std::string>& targets);
     void target_started(const std::string& target, std::size_t index);
     void stage(const std::string& target, Stage stage);
+    // The same stage with a more precise label, e.g. "Booting: kernel" as an
+    // image target's boot goes from firmware to bootloader to kernel.
+    void stage(const std::string& target, Stage stage, const std::string& label);
     // A chunk of the command's output, exactly as the runner handed it over.
     // Reporters get its bytes (data_base64) and its text (data): the text
     // holds back a character split at the chunk's end until the next chunk

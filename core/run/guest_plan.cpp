@@ -25,7 +25,10 @@ std::string mount_tag(std::size_t index) { return "vmtest_mount" + std::to_strin
 
 std::vector<sdk::Export> exports_for(const config::Target& target) {
     std::vector<sdk::Export> exports;
-    exports.push_back({k_root_tag, target.rootfs.string(), target.root_writes_reach_host()});
+    // An image brings its own root.
+    if (!target.is_image()) {
+        exports.push_back({k_root_tag, target.rootfs.string(), target.root_writes_reach_host()});
+    }
     exports.push_back(
         {k_project_tag, target.base_dir.string(), project_share_for(target).writable});
     for (std::size_t i = 0; i < target.vm.mounts.size(); ++i) {
@@ -120,6 +123,31 @@ sdk::Command command_for(const config::Target& target, const std::vector<std::st
         command.argv = {shell, "-c", target.command, has_bash ? "bash" : "sh"};
     }
     command.env = environment;
+    command.cwd = target.workdir ? target.workdir->string() : std::string(config::k_guest_base_dir);
+    return command;
+}
+
+image::GuestSetup image_guest_setup(const config::Target& target,
+                                    const std::vector<sdk::GuestMount>& mounts,
+                                    const sdk::ShareDescription& share) {
+    image::GuestSetup setup;
+    setup.modules = share.guest_modules;
+    const auto& project = mount_for(mounts, k_project_tag);
+    setup.mounts.push_back({project.fstype, project.source, std::string(config::k_guest_base_dir),
+                            project.options, !project_share_for(target).writable});
+    for (std::size_t i = 0; i < target.vm.mounts.size(); ++i) {
+        const auto& wanted = target.vm.mounts[i];
+        const auto& mount = mount_for(mounts, mount_tag(i));
+        setup.mounts.push_back(
+            {mount.fstype, mount.source, wanted.guest_path, mount.options, !wanted.writable});
+    }
+    return setup;
+}
+
+sdk::Command image_command_for(const config::Target& target, const std::string& shell) {
+    sdk::Command command;
+    const bool bash = std::filesystem::path(shell).filename() == "bash";
+    command.argv = {shell, "-c", target.command, bash ? "bash" : "sh"};
     command.cwd = target.workdir ? target.workdir->string() : std::string(config::k_guest_base_dir);
     return command;
 }

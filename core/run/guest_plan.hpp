@@ -6,6 +6,7 @@
 
 #include "boot/init_config.hpp"
 #include "config/target.hpp"
+#include "image/guest_setup.hpp"
 #include "vmtest/sdk/types.hpp"
 
 namespace vmtest::run {
@@ -18,7 +19,7 @@ inline constexpr const char* k_control_port = "org.vmtest.control";
 inline constexpr const char* k_kernel_log_port = "org.vmtest.kmsg";
 
 // The host directories a target exports: its root (read-only unless
-// root_writable), the project directory (read-write, at /mnt/vmtest, unless
+// root_writable; not for an image, which has its own), the project directory (read-write, at /mnt/vmtest, unless
 // it is a system directory: see project_share.hpp) and each vm.mounts
 // entry, in that order.
 std::vector<sdk::Export> exports_for(const config::Target& target);
@@ -49,5 +50,17 @@ std::string kernel_command_line(const config::Target& target, bool verbose);
 // argv and environment of the target's command: `bash -c` (or `sh -c` when
 // the guest has no bash) with the host's environment, and $0 "bash" ("sh").
 sdk::Command command_for(const config::Target& target, const std::vector<std::string>& environment);
+
+// What an image target's guest mounts through its agent, given how the
+// share mounts each export: the project directory at /mnt/vmtest and each
+// vm.mounts entry at its path, after loading the share's modules.
+image::GuestSetup image_guest_setup(const config::Target& target,
+                                    const std::vector<sdk::GuestMount>& mounts,
+                                    const sdk::ShareDescription& share);
+
+// An image target's command: `shell -c` (the bash or sh the image has) in
+// the target's workdir, with the agent's environment, as danobi/vmtest does
+// for images (the host's environment means nothing to another system).
+sdk::Command image_command_for(const config::Target& target, const std::string& shell);
 
 }  // namespace vmtest::run

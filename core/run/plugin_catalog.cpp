@@ -25,6 +25,7 @@ PluginFacts describe(const plugin_host::PluginRegistry& registry, uint32_t kind,
         facts.arches = d.arches;
         facts.kernel_formats = d.kernel_formats;
         facts.attachments = d.attachments;
+        facts.disk_firmwares = d.disk_firmwares;
         facts.options = d.options;
         break;
     }

@@ -22,6 +22,9 @@ struct PluginFacts {
     std::vector<std::string> arches;         // backends; empty: any
     std::vector<std::string> kernel_formats; // backends; empty: any
     std::vector<std::string> attachments;    // backends: what they can attach
+    // Backends, Since ABI 1.3: "bios", "uefi" for the firmwares they boot
+    // disk images with; empty: no image targets.
+    std::vector<std::string> disk_firmwares;
     sdk::OptionSpecs options;
 };
 

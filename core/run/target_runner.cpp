@@ -9,6 +9,11 @@
 #include <spdlog/spdlog.h>
 
 #include "config/memory_size.hpp"
+#include "image/boot_stages.hpp"
+#include "image/disk_image.hpp"
+#include "image/guest_setup.hpp"
+#include "image/image_overlay.hpp"
+#include "image/uefi_firmware.hpp"
 #include "vmtest/plugin-support/unix_socket.hpp"
 #include "run/boot_log_name.hpp"
 #include "run/guest_boot_phases.hpp"
@@ -41,6 +46,12 @@ constexpr auto k_poweroff_grace = std::chrono::seconds(10);
 constexpr auto k_kill_grace = std::chrono::seconds(2);
 // How long a failure may take to show its cause (QEMU exiting after a panic).
 constexpr auto k_settle = std::chrono::milliseconds(1500);
+// An image that reached its login prompt has started its services: an agent
+// that has not answered some seconds later (it is slow under emulation)
+// is not going to.
+constexpr auto k_agent_grace = std::chrono::seconds(30);
+constexpr const char* k_no_agent = "the image booted but no guest agent answered: install and "
+                                   "enable qemu-guest-agent in the image";
 
 // After the VM exited, its kernel log's last bytes are in the socket already.
 constexpr auto k_kernel_log_drain = std::chrono::milliseconds(2000);
@@ -107,28 +118,12 @@ class TargetRun {
     void execute() {
         stage(Stage::preparing);
         if (m_target.is_image()) {
-            throw std::runtime_error("image targets are not supported yet (target sets image = " +
-                                     m_target.image->string() + "); use a kernel");
+            execute_image();
+            return;
         }
         require_directory(m_target.rootfs, "rootfs");
-        require_directory(m_target.base_dir, "project directory");
-        for (const auto& mount : m_target.vm.mounts) {
-            require_directory(mount.host_path, "vm.mounts '" + mount.guest_path + "' host_path");
-        }
-        m_dir = std::make_unique<util::RuntimeDir>();
-        m_console_log = m_dir->path() / "console.log";
-
         const auto exports = exports_for(m_target);
-        const auto share_options = plugin_options_of(m_target, VMTEST_KIND_SHARE);
-        m_share_name = m_env.shares.choose(m_target.share, exports, share_options);
-        // Shares keep their sockets and helpers' logs in the run's directory.
-        auto share_config = share_options.given;
-        share_config["runtime_dir"] = m_dir->path().string();
-        m_share =
-            std::make_unique<SharePlugin>(instance(VMTEST_KIND_SHARE, m_share_name, share_config));
-        m_runner = std::make_unique<RunnerPlugin>(instance(
-            VMTEST_KIND_RUNNER, m_target.runner,
-            plugin_options_of(m_target, VMTEST_KIND_RUNNER).given));
+        start_plugins(exports);
         const auto share = m_share->describe();
         const auto runner = m_runner->describe();
         require_guest_agent(runner.guest_agent);
@@ -143,7 +138,14 @@ class TargetRun {
         // the backend may probe with the kernel, and the backend says which
         // modules the guest needs for its devices.
         const auto initrd = m_dir->path() / "initramfs.cpio";
-        const sdk::VmSpec spec = vm_spec(kernel, initrd, prepared.attachments, runner.channels);
+        sdk::VmSpec spec = common_vm_spec(prepared.attachments, runner.channels, true);
+        spec.kernel = kernel.boot_kernel.string();
+        spec.kernel_image = kernel.image.string();
+        spec.kernel_image_format = kernel.image_format;
+        spec.kernel_elf = kernel.pvh_elf ? kernel.pvh_elf->string() : "";
+        spec.initrd = initrd.string();
+        spec.cmdline = kernel_command_line(m_target, m_env.debug);
+        spec.interactive_console = m_target.is_interactive();
         const auto backend = choose_backend(spec);
         resolve_guest_modules(kernel, m_target, guest_modules_for(m_target, backend, share));
 
@@ -156,17 +158,138 @@ class TargetRun {
         power_off();
     }
 
-    sdk::VmSpec vm_spec(const KernelSetup& kernel, const std::filesystem::path& initrd,
-                        const std::vector<sdk::Attachment>& attachments,
-                        const std::vector<std::string>& runner_channels) {
+    // An image boots its own disk with its own kernel, init and agent; vmtest
+    // shares directories into it and runs the command through that agent.
+    void execute_image() {
+        if (m_target.is_interactive()) {
+            throw std::runtime_error("an interactive shell ('-') is not available for image "
+                                     "targets; give a command");
+        }
+        // Before anything starts: a file that is not a disk image is one line.
+        const auto format = image::detect_disk_format(*m_target.image);
+        const auto exports = exports_for(m_target);
+        start_plugins(exports);
+        const auto share = m_share->describe();
+        const auto runner = m_runner->describe();
+        // The shell is only known once the image answers; bash is checked here.
+        m_runner->check_command(image_command_for(m_target, "/bin/bash"));
+
+        const auto prepared = m_share->prepare(exports);
+        sdk::VmSpec spec = common_vm_spec(prepared.attachments, runner.channels, false);
+        spec.image = m_target.image->string();
+        spec.uefi = m_target.uefi;
+        if (m_target.uefi && !m_target.vm.bios) {
+            const auto firmware = image::find_ovmf();
+            if (!firmware) {
+                throw std::runtime_error(image::no_ovmf_message());
+            }
+            spec.uefi_code = firmware->code.string();
+            spec.uefi_vars = image::copy_vars_store(*firmware, m_dir->path()).string();
+        }
+        spec.disks.push_back(
+            image::boot_disk(*m_target.image, format, m_target.image_writable, m_dir->path()));
+        const auto backend = choose_backend(spec);
+        boot(spec, backend);
+        follow_image_boot();
+        connect();
+        const auto shell = set_up_image(image_guest_setup(m_target, prepared.mounts, share));
+        m_command = image_command_for(m_target, shell);
+        run_command();
+        power_off();
+    }
+
+    // The share and the runner, for the target's exports; the run's private
+    // directory first, where the share keeps its sockets and helpers' logs.
+    void start_plugins(const std::vector<sdk::Export>& exports) {
+        require_directory(m_target.base_dir, "project directory");
+        for (const auto& mount : m_target.vm.mounts) {
+            require_directory(mount.host_path, "vm.mounts '" + mount.guest_path + "' host_path");
+        }
+        m_dir = std::make_unique<util::RuntimeDir>();
+        m_console_log = m_dir->path() / "console.log";
+        const auto share_options = plugin_options_of(m_target, VMTEST_KIND_SHARE);
+        m_share_name = m_env.shares.choose(m_target.share, exports, share_options);
+        auto share_config = share_options.given;
+        share_config["runtime_dir"] = m_dir->path().string();
+        m_share =
+            std::make_unique<SharePlugin>(instance(VMTEST_KIND_SHARE, m_share_name, share_config));
+        m_runner = std::make_unique<RunnerPlugin>(instance(
+            VMTEST_KIND_RUNNER, m_target.runner,
+            plugin_options_of(m_target, VMTEST_KIND_RUNNER).given));
+    }
+
+    // The boot stages an image's console shows become stage events; once
+    // its init runs, a boot that ends without an agent says why, and once it
+    // is fully up the agent gets k_agent_grace, not the rest of boot_timeout.
+    void follow_image_boot() {
+        const auto booted_at = Clock::now();
+        const std::string timed_out =
+            "timed out after " + seconds_text(m_boot_timeout) + " waiting for the image to boot "
+            "(boot_timeout)";
+        // Until its console shows otherwise, the image is still in its firmware.
+        m_watch->set_deadline_reason(
+            m_watch->deadline(),
+            timed_out + ": its console shows no bootloader or kernel starting" +
+                (m_target.uefi ? "" : " (a UEFI-only image needs uefi = true)"),
+            "boot_timeout");
+        m_watch->on_console_line([this, booted_at, timed_out,
+                                  tracker = image::BootStageTracker()](const std::string& line) mutable {
+            // Once the agent answered the boot is over, whatever the console
+            // still shows (the login prompt comes later).
+            if (m_agent_answered || !tracker.observe(line)) {
+                return;
+            }
+            const auto stage_now = tracker.stage();
+            spdlog::debug("target {}: boot stage {} after {:.1f} s", m_target.name,
+                          image::stage_name(stage_now),
+                          std::chrono::duration<double>(Clock::now() - booted_at).count());
+            stage(Stage::booting, std::string("Booting: ") + image::stage_name(stage_now));
+            if (stage_now == image::BootStage::bootloader || stage_now == image::BootStage::kernel) {
+                m_watch->set_deadline_reason(m_watch->deadline(),
+                                             timed_out + ": it reached its " +
+                                                 image::stage_name(stage_now),
+                                             "boot_timeout");
+            } else if (stage_now == image::BootStage::init) {
+                m_watch->set_deadline_reason(m_watch->deadline(),
+                                             timed_out + "; " + k_no_agent, "boot_timeout");
+            } else if (stage_now == image::BootStage::booted) {
+                m_watch->set_deadline_reason(
+                    std::min(m_watch->deadline(), Clock::now() + k_agent_grace), k_no_agent,
+                    "boot_timeout");
+            }
+        });
+    }
+
+    // Mounts the shares in the image through its agent; returns the shell
+    // the command runs with. What the setup prints is not the command's
+    // output: it is kept from the reporters.
+    std::string set_up_image(const image::GuestSetup& setup) {
+        std::string output;
+        m_captured = &output;
+        sdk::CommandResult result;
+        try {
+            result = m_runner->run({{"/bin/sh", "-c", image::setup_script(setup)}, {}, "/"});
+        } catch (...) {
+            m_captured = nullptr;
+            throw;
+        }
+        m_captured = nullptr;
+        spdlog::debug("target {}: image setup (status {}): {}", m_target.name, result.exit_code,
+                      output);
+        const auto outcome = image::read_setup_result(
+            setup, output, result.signal ? 128 + result.signal : result.exit_code);
+        if (outcome.error) {
+            throw std::runtime_error(*outcome.error);
+        }
+        return outcome.shell;
+    }
+
+    // What every VM spec holds. A kernel target's guest runs vmtest's init,
+    // which listens on the control port (`control`); an image has no such init.
+    sdk::VmSpec common_vm_spec(const std::vector<sdk::Attachment>& attachments,
+                               const std::vector<std::string>& runner_channels, bool control) {
         sdk::VmSpec spec;
         spec.arch = m_target.arch;
-        spec.kernel = kernel.boot_kernel.string();
-        spec.kernel_image = kernel.image.string();
-        spec.kernel_image_format = kernel.image_format;
-        spec.kernel_elf = kernel.pvh_elf ? kernel.pvh_elf->string() : "";
-        spec.initrd = initrd.string();
-        spec.cmdline = kernel_command_line(m_target, m_env.debug);
         spec.cpus = m_target.vm.num_cpus;
         spec.memory = m_target.vm.memory;
         spec.memory_bytes = config::memory_size_bytes(m_target.vm.memory).value_or(0);
@@ -178,11 +301,11 @@ class TargetRun {
                                                           ".sock"))
                                             .string()});
         }
-        m_control_socket = m_dir->path() / "control.sock";
         spec.channels = m_channels;
-        spec.channels.push_back({k_control_port, m_control_socket.string()});
-        // The kernel's log comes from vmtest's init; an image boots its own.
-        if (!m_target.is_image()) {
+        if (control) {
+            m_control_socket = m_dir->path() / "control.sock";
+            spec.channels.push_back({k_control_port, m_control_socket.string()});
+            // The kernel's log comes from vmtest's init too.
             m_kernel_log_socket = m_dir->path() / "kmsg.sock";
             spec.channels.push_back({k_kernel_log_port, m_kernel_log_socket.string()});
         }
@@ -192,7 +315,6 @@ class TargetRun {
         spec.qemu_command = m_target.qemu_command.value_or("");
         spec.kvm_cpu_args = m_target.kvm_cpu_args.value_or("");
         spec.extra_args = m_target.vm.extra_args;
-        spec.interactive_console = m_target.is_interactive();
         return spec;
     }
 
@@ -226,6 +348,7 @@ class TargetRun {
         stage(Stage::booting);
         m_backend->start(spec);
         m_watch = std::make_unique<VmWatch>(*m_backend, m_console_log, m_share.get());
+        m_boot_timeout = boot_timeout;
         m_watch->set_deadline(Clock::now() + boot_timeout,
                               "after " + seconds_text(boot_timeout) +
                                   " waiting for the guest to boot (boot_timeout)",
@@ -233,15 +356,25 @@ class TargetRun {
     }
 
     void connect() {
-        m_control = protocol::UnixSocket::connect(m_control_socket.string(), Clock::time_point::max(),
-                                                  [this] { return should_stop(); });
+        if (!m_control_socket.empty()) {
+            m_control = protocol::UnixSocket::connect(
+                m_control_socket.string(), Clock::time_point::max(), [this] { return should_stop(); });
+        }
         // The backend made its sockets before the guest started: the kernel
         // log's is there now, or the backend does not carry that channel.
         if (!m_kernel_log_socket.empty()) {
             start_kernel_log();
         }
-        stage(Stage::connecting);
+        // An image shows its boot stages until its agent answers; setting it
+        // up (mounting the shares) comes after.
+        if (!m_target.is_image()) {
+            stage(Stage::connecting);
+        }
         m_runner->connect(m_channels);
+        m_agent_answered = true;
+        if (m_target.is_image()) {
+            stage(Stage::connecting);
+        }
         m_phases.begin(Phase::command);  // the guest agent answered
     }
 
@@ -262,6 +395,10 @@ class TargetRun {
     void power_off() {
         m_phases.begin(Phase::shutdown);
         stage(Stage::stopping);
+        if (m_target.is_image()) {
+            sync_image();
+            return;  // tear_down() stops the VM
+        }
         try {
             m_control.write_all("poweroff\n", Clock::now() + std::chrono::seconds(1));
         } catch (const std::exception& e) {
@@ -271,6 +408,20 @@ class TargetRun {
             spdlog::warn("the guest did not power off within {} s; stopping the VM",
                          std::chrono::seconds(k_poweroff_grace).count());
         }
+    }
+
+    // An image has no vmtest init to power it off cleanly: what its command
+    // wrote (to the shares, or to the image itself with image_writable)
+    // is flushed through the agent before the VM is stopped.
+    void sync_image() {
+        std::string ignored;
+        m_captured = &ignored;
+        try {
+            m_runner->run({{"/bin/sync"}, {}, "/"});
+        } catch (const std::exception& e) {
+            spdlog::warn("could not sync the image's filesystems before stopping it: {}", e.what());
+        }
+        m_captured = nullptr;
     }
 
     // Every exit path: stop what runs, release helpers, keep the boot log.
@@ -429,6 +580,10 @@ class TargetRun {
         plugin_host::HostCallbacks callbacks;
         callbacks.should_stop = [this] { return should_stop(); };
         callbacks.output = [this](vmtest_stream stream, std::string_view data) {
+            if (m_captured) {
+                m_captured->append(data);
+                return;
+            }
             m_env.events.output(m_target.name, stream, data);
         };
         return std::make_unique<PluginInstance>(m_env.registry.find(kind, name), config,
@@ -440,6 +595,9 @@ class TargetRun {
     }
 
     void stage(Stage stage) { m_env.events.stage(m_target.name, stage); }
+    void stage(Stage stage, const std::string& label) {
+        m_env.events.stage(m_target.name, stage, label);
+    }
 
     const config::Target& m_target;
     std::size_t m_index;
@@ -463,7 +621,12 @@ class TargetRun {
     sdk::Command m_command;
     std::unique_ptr<BackendPlugin> m_backend;
     std::unique_ptr<VmWatch> m_watch;
+    std::chrono::seconds m_boot_timeout{0};
+    bool m_agent_answered = false;
     protocol::UnixSocket m_control;
+    // While set, the runner's output goes here instead of to the reporters
+    // (vmtest's own commands in an image).
+    std::string* m_captured = nullptr;
 };
 
 }  // namespace

@@ -20,8 +20,13 @@ VmWatch::VmWatch(plugin_host::BackendPlugin& backend, std::filesystem::path cons
     : m_backend(backend), m_share(share), m_console_log(std::move(console_log)) {}
 
 void VmWatch::set_deadline(Clock::time_point deadline, std::string what, std::string kind) {
+    set_deadline_reason(deadline, "timed out " + what, std::move(kind));
+}
+
+void VmWatch::set_deadline_reason(Clock::time_point deadline, std::string reason,
+                                  std::string kind) {
     m_deadline = deadline;
-    m_deadline_what = std::move(what);
+    m_deadline_reason = std::move(reason);
     m_deadline_kind = std::move(kind);
 }
 
@@ -87,7 +92,7 @@ std::optional<std::string> VmWatch::check() {
     if (Clock::now() >= m_deadline) {
         m_timed_out = true;
         m_kind = m_deadline_kind;
-        return "timed out " + m_deadline_what;
+        return m_deadline_reason;
     }
     return std::nullopt;
 }
@@ -123,6 +128,9 @@ std::optional<std::string> VmWatch::scan_console() {
 bool VmWatch::check_console_line(std::string line) {
     if (!line.empty() && line.back() == '\r') {
         line.pop_back();
+    }
+    if (m_line_observer) {
+        m_line_observer(line);
     }
     if (auto problem = console_problem(line, m_previous_line)) {
         m_console_problem = problem->message;

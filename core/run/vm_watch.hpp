@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,16 @@ class VmWatch {
     // The phase being waited for and its deadline: `what` for the message,
     // `kind` for reason_kind() ("boot_timeout", "timeout").
     void set_deadline(Clock::time_point deadline, std::string what, std::string kind);
+    // The same with the whole message to give when it passes, instead of
+    // "timed out <what>".
+    void set_deadline_reason(Clock::time_point deadline, std::string reason, std::string kind);
+    Clock::time_point deadline() const { return m_deadline; }
+
+    // Called with each console line as the watch reads it (an image
+    // target follows its boot stages so). Runs inside stop_reason().
+    void on_console_line(std::function<void(const std::string&)> observer) {
+        m_line_observer = std::move(observer);
+    }
 
     // Why to stop now; nullopt to go on. Cheap enough to call often.
     std::optional<std::string> stop_reason();
@@ -55,7 +66,8 @@ class VmWatch {
     std::string m_partial_line;
     std::string m_previous_line;  // the last non-empty one
     Clock::time_point m_deadline = Clock::time_point::max();
-    std::string m_deadline_what;
+    std::string m_deadline_reason;
+    std::function<void(const std::string&)> m_line_observer;
     std::string m_deadline_kind;
     Clock::time_point m_next_check{};
     std::optional<sdk::VmExit> m_exit;

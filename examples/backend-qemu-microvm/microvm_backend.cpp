@@ -86,6 +86,10 @@ class MicrovmBackend : public sdk::Backend {
         // PVH entry of an ELF vmlinux (kernel_elf) or a bzImage: QEMU's
         // -kernel boots both on microvm.
         description.kernel_formats = {"elf", "bzImage"};
+        // Kernels only: microvm has no firmware that boots a disk image, so
+        // it declares no disk_firmwares (SDK 1.3) and vmtest never gives it
+        // an image target.
+        description.disk_firmwares = {};
         description.options = {
             {"accelerator", {"string", "\"tcg\" (default) or \"kvm\": how QEMU runs the guest"}}};
         return description;

@@ -1,5 +1,7 @@
 #include "kvm_probe.hpp"
 
+#include <cstdio>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -22,6 +24,18 @@
 namespace vmtest::qemu {
 
 namespace {
+
+// Where KVM works, a disk reaches its kernel in a few seconds.
+constexpr std::chrono::milliseconds k_disk_probe_deadline = std::chrono::seconds(20);
+
+// "5.0", "20": a deadline's seconds as people write them.
+std::string seconds_text(std::chrono::milliseconds deadline) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", deadline.count() / 1000.0);
+    std::string result = text;
+    return result.ends_with(".0") && deadline.count() >= 10000 ? result.substr(0, result.size() - 2)
+                                                                : result;
+}
 
 std::optional<std::string> check_device() {
     const int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -104,6 +118,22 @@ std::optional<std::string> boot_probe(const sdk::Host& host, const sdk::VmSpec& 
     // No root: the kernel panics right after booting and QEMU exits.
     probe.cmdline = "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 rdinit=/vmtest-no-init";
     // Not the user's extra_args: the probe only asks whether KVM runs guest code.
+    if (probe.kernel.empty()) {
+        // A disk boot (Since ABI 1.3) has no kernel of its own to try: boot
+        // the disk itself, its writes discarded, until its kernel greets on
+        // the serial console. Firmware alone is no proof: where nested KVM
+        // is broken, SeaBIOS and GRUB run and the kernel then hangs. Going
+        // through firmware and bootloader takes longer than a bare kernel.
+        for (auto disk : spec.disks) {
+            disk.snapshot = true;
+            probe.disks.push_back(disk);
+        }
+        probe.uefi = spec.uefi;
+        probe.uefi_code = spec.uefi_code;
+        probe.uefi_vars = spec.uefi_vars;
+        probe.bios = spec.bios;
+        deadline = std::max(deadline, k_disk_probe_deadline);
+    }
     auto argv = qemu_command_line(probe, Accelerator::kvm, {dir / "kvm-probe.qmp"},
                                   {options.qemu_command, options.kvm_cpu_args, {}});
     const auto stderr_file = dir / "kvm-probe.stderr";
@@ -126,7 +156,7 @@ std::optional<std::string> boot_probe(const sdk::Host& host, const sdk::VmSpec& 
         }
         if (std::chrono::steady_clock::now() >= give_up) {
             failure = "a KVM guest printed nothing in " +
-                      std::to_string(deadline.count() / 1000.0).substr(0, 3) +
+                      seconds_text(deadline) +
                       " s (broken nested virtualization?)";
             break;
         }

@@ -48,6 +48,7 @@ sdk::BackendDescription QemuBackend::describe() {
     description.priority = m_accelerator == Accelerator::kvm ? 200 : 100;
     description.arches = {"x86_64"};
     description.kernel_formats = {"elf", "bzImage"};
+    description.disk_firmwares = {"bios", "uefi"};
     description.options = {
         {"probe_timeout_ms",
          {"integer", "how long KVM's probe waits for the kernel's first line (default 5000)"}},

@@ -100,6 +100,33 @@ void add_disk(std::vector<std::string>& argv, const sdk::Disk& disk) {
                              (disk.snapshot ? ",snapshot=on" : "")});
 }
 
+const sdk::Disk* boot_disk(const sdk::VmSpec& spec) {
+    for (const auto& disk : spec.disks) {
+        if (disk.boot) {
+            return &disk;
+        }
+    }
+    return nullptr;
+}
+
+// A disk boots through firmware: SeaBIOS (QEMU's default), a firmware file
+// the user gave, or UEFI's code and this VM's own variable store as the two
+// flash chips OVMF expects (code read-only).
+void add_disk_firmware(std::vector<std::string>& argv, const sdk::VmSpec& spec) {
+    if (!spec.bios.empty()) {
+        add(argv, {"-bios", spec.bios});
+        return;
+    }
+    if (!spec.uefi) {
+        return;
+    }
+    if (spec.uefi_code.empty() || spec.uefi_vars.empty()) {
+        throw sdk::unsupported("a UEFI disk boot needs uefi_code and uefi_vars in the VM spec");
+    }
+    add(argv, {"-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + escaped(spec.uefi_code),
+               "-drive", "if=pflash,format=raw,unit=1,file=" + escaped(spec.uefi_vars)});
+}
+
 bool needs_shared_memory(const sdk::VmSpec& spec) {
     for (const auto& a : spec.attachments) {
         if (a.type == "vhost-user-fs") {
@@ -132,8 +159,9 @@ std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator 
         throw sdk::unsupported("arch '" + spec.arch + "' is not supported yet (only x86_64)");
     }
     const std::string kernel = kernel_to_boot(spec);
-    if (kernel.empty()) {
-        throw sdk::unsupported("booting disk images is not supported yet; give a kernel");
+    const sdk::Disk* disk = boot_disk(spec);
+    if (kernel.empty() && !disk) {
+        throw sdk::unsupported("the VM spec gives neither a kernel nor a disk to boot");
     }
     for (const auto& channel : spec.channels) {
         if (channel.transport != "virtio-serial") {
@@ -154,12 +182,16 @@ std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator 
                    "memory-backend-memfd,id=mem,share=on,size=" + memory_backend_size(spec),
                    "-numa", "node,memdev=mem"});
     }
-    if (spec.uefi || !spec.bios.empty()) {
-        add(argv, {"-bios", spec.bios.empty() ? "/usr/share/ovmf/OVMF.fd" : spec.bios});
-    }
-    add(argv, {"-kernel", kernel, "-append", spec.cmdline});
-    if (!spec.initrd.empty()) {
-        add(argv, {"-initrd", spec.initrd});
+    if (disk) {
+        add_disk_firmware(argv, spec);
+    } else {
+        if (spec.uefi || !spec.bios.empty()) {
+            add(argv, {"-bios", spec.bios.empty() ? "/usr/share/ovmf/OVMF.fd" : spec.bios});
+        }
+        add(argv, {"-kernel", kernel, "-append", spec.cmdline});
+        if (!spec.initrd.empty()) {
+            add(argv, {"-initrd", spec.initrd});
+        }
     }
     add(argv, {"-chardev", "file,id=console,path=" + escaped(spec.console_log), "-serial", "chardev:console"});
     if (!spec.channels.empty() || spec.interactive_console) {
@@ -184,8 +216,14 @@ std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator 
     for (std::size_t i = 0; i < spec.attachments.size(); ++i) {
         add_attachment(argv, spec.attachments[i], i, spec);
     }
-    for (const auto& disk : spec.disks) {
-        add_disk(argv, disk);
+    // The boot disk first: the firmware boots the first disk it finds.
+    if (disk) {
+        add_disk(argv, *disk);
+    }
+    for (const auto& other : spec.disks) {
+        if (&other != disk) {
+            add_disk(argv, other);
+        }
     }
     add(argv, {"-qmp", "unix:" + escaped(files.qmp_socket.string()) + ",server=on,wait=off"});
     argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());

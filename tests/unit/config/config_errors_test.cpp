@@ -322,6 +322,17 @@ TEST(ConfigErrors, UefiWithKernel) {
               "vmtest.toml:4:1: target 'foo': field 'uefi' cannot be used with 'kernel'");
 }
 
+TEST(ConfigErrors, ImageWritableWithKernel) {
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\nimage_writable = true\ncommand = \"c\"\n")),
+              "vmtest.toml:4:1: target 'foo': field 'image_writable' cannot be used with 'kernel'");
+}
+
+TEST(ConfigErrors, ImageWritableMustBeABool) {
+    EXPECT_EQ(error_of(with_head("image = \"i\"\nimage_writable = 1\ncommand = \"c\"\n")),
+              "vmtest.toml:4:1: target 'foo': field 'image_writable' must be a boolean (true or "
+              "false), got 1");
+}
+
 TEST(ConfigErrors, BiosWithoutUefi) {
     EXPECT_EQ(error_of(with_head("image = \"i\"\ncommand = \"c\"\n[target.vm]\nbios = \"b\"\n")),
               "vmtest.toml:6:1: target 'foo': field 'vm.bios' requires 'uefi = true'");

@@ -126,6 +126,19 @@ vm = { bios = "/usr/share/OVMF/OVMF_CODE.fd", memory = "2048" }
     EXPECT_TRUE(target.uefi);
     EXPECT_EQ(target.vm.bios, fs::path("/usr/share/OVMF/OVMF_CODE.fd"));
     EXPECT_EQ(target.vm.memory, "2048");
+    EXPECT_FALSE(target.image_writable);
+}
+
+TEST(ConfigFile, ImageWritableIsRead) {
+    const Config config = parse_config(R"(
+[[target]]
+name = "image"
+image = "disk.raw"
+image_writable = true
+command = "true"
+)",
+                                       k_file);
+    EXPECT_TRUE(config.targets.at(0).image_writable);
 }
 
 TEST(ConfigFile, RelativeBiosResolvesAgainstConfigDir) {

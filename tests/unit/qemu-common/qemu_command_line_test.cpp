@@ -11,6 +11,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 sdk::VmSpec basic_spec() {
     sdk::VmSpec spec;
@@ -143,6 +144,63 @@ TEST(QemuCommandLine, DisksBecomeVirtioDrives) {
         EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
         EXPECT_STREQ(e.what(),
                      "QEMU backends attach raw and qcow2 disks, not 'vmdk' (/img/x.vmdk)");
+    }
+}
+
+sdk::VmSpec disk_boot_spec() {
+    auto spec = basic_spec();
+    spec.kernel.clear();
+    spec.initrd.clear();
+    spec.cmdline.clear();
+    spec.image = "/img/debian.qcow2";
+    spec.disks = {{"/img/data.raw", "raw", true, false},
+                  {"/run/x/overlay.qcow2", "qcow2", false, false, true}};
+    return spec;
+}
+
+TEST(QemuCommandLine, ADiskBootHasNoKernelAndAttachesTheBootDiskFirst) {
+    const auto argv = qemu_command_line(disk_boot_spec(), Accelerator::tcg, {"/q"});
+    const auto text = joined(argv);
+    EXPECT_THAT(argv, Not(Contains("-kernel")));
+    EXPECT_THAT(argv, Not(Contains("-append")));
+    EXPECT_THAT(argv, Not(Contains("-bios")));  // SeaBIOS, QEMU's default
+    EXPECT_THAT(text, HasSubstr("-drive file=/run/x/overlay.qcow2,format=qcow2,if=virtio "
+                                "-drive file=/img/data.raw,format=raw,if=virtio,readonly=on "));
+    // The image's own agent finds its port by this name.
+    EXPECT_THAT(text, HasSubstr("name=org.qemu.guest_agent.0"));
+}
+
+TEST(QemuCommandLine, AUefiDiskBootAttachesTheCodeReadOnlyAndItsOwnVariables) {
+    auto spec = disk_boot_spec();
+    spec.uefi = true;
+    spec.uefi_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+    spec.uefi_vars = "/run/x/OVMF_VARS.fd";
+    const auto text = joined(qemu_command_line(spec, Accelerator::tcg, {"/q"}));
+    EXPECT_THAT(text, HasSubstr("-drive if=pflash,format=raw,unit=0,readonly=on,"
+                                "file=/usr/share/OVMF/OVMF_CODE_4M.fd "
+                                "-drive if=pflash,format=raw,unit=1,file=/run/x/OVMF_VARS.fd "));
+    // A firmware file the user gave wins.
+    spec.bios = "/opt/OVMF.fd";
+    const auto argv = qemu_command_line(spec, Accelerator::tcg, {"/q"});
+    EXPECT_EQ(after(argv, "-bios"), "/opt/OVMF.fd");
+    EXPECT_THAT(joined(argv), Not(HasSubstr("pflash")));
+}
+
+TEST(QemuCommandLine, AUefiDiskBootWithoutFirmwareIsRefused) {
+    auto spec = disk_boot_spec();
+    spec.uefi = true;
+    EXPECT_THROW(qemu_command_line(spec, Accelerator::tcg, {"/q"}), sdk::Error);
+}
+
+TEST(QemuCommandLine, NeitherKernelNorBootDiskIsRefused) {
+    auto spec = disk_boot_spec();
+    spec.disks.back().boot = false;
+    try {
+        qemu_command_line(spec, Accelerator::tcg, {"/q"});
+        FAIL();
+    } catch (const sdk::Error& e) {
+        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
+        EXPECT_STREQ(e.what(), "the VM spec gives neither a kernel nor a disk to boot");
     }
 }
 

@@ -108,6 +108,52 @@ TEST(PluginChoice, KernelFormatsDecideWhetherABackendFits) {
     }
 }
 
+sdk::VmSpec image_spec(bool uefi) {
+    sdk::VmSpec spec;
+    spec.image = "/img/debian.qcow2";
+    spec.uefi = uefi;
+    spec.disks = {{"/run/x/overlay.qcow2", "qcow2", false, false, true}};
+    spec.attachments = {{"9p", "vmtest_project", "/p", "", false}};
+    return spec;
+}
+
+TEST(PluginChoice, ABackendBuiltBeforeDiskBootsIsNeverGivenAnImage) {
+    PluginDir dir({"test-eager-yes.so", "test-abi-1-0-backend.so"});
+    plugin_host::PluginRegistry registry({dir.path()});
+    BackendSelector selector(registry);
+    try {
+        selector.choose("abi-1-0-backend", image_spec(false));
+        FAIL() << "gave an image to a backend that boots kernels only";
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "backend abi-1-0-backend cannot run here: it boots kernels only, "
+                               "not disk images (its describe declares no disk_firmwares; a "
+                               "backend built before vmtest's ABI 1.3 never does)");
+    }
+    EXPECT_THROW(selector.choose("auto", image_spec(true)), std::runtime_error);
+}
+
+TEST(PluginChoice, TheMicrovmExampleSaysItBootsKernelsOnly) {
+    plugin_host::PluginRegistry registry({VMTEST_EXAMPLE_PLUGIN_DIR});
+    BackendSelector selector(registry);
+    try {
+        selector.choose("qemu-microvm", image_spec(false));
+        FAIL() << "gave an image to microvm";
+    } catch (const std::runtime_error& e) {
+        EXPECT_THAT(e.what(), ::testing::StartsWith("backend qemu-microvm cannot run here: it "
+                                                    "boots kernels only, not disk images"));
+    }
+}
+
+TEST(PluginChoice, TheQemuBackendsBootDisksWithBiosAndUefi) {
+    plugin_host::PluginRegistry registry({VMTEST_PLUGIN_DIR});
+    PluginCatalog catalog(registry);
+    for (const char* name : {"qemu-tcg", "qemu-kvm"}) {
+        EXPECT_THAT(catalog.facts(VMTEST_KIND_BACKEND, name).disk_firmwares,
+                    ElementsAre("bios", "uefi"))
+            << name;
+    }
+}
+
 TEST(PluginChoice, NothingUsableNamesEveryBackendAndItsReason) {
     PluginDir dir({"test-eager-no.so"});
     plugin_host::PluginRegistry registry({dir.path()});

@@ -24,7 +24,8 @@ TEST(VmSpecJson, TheNewMembersRoundTrip) {
     EXPECT_EQ(json.at("disks")[0], (nlohmann::json{{"path", "/img/root.qcow2"},
                                                    {"format", "qcow2"},
                                                    {"read_only", true},
-                                                   {"snapshot", true}}));
+                                                   {"snapshot", true},
+                                                   {"boot", false}}));
     const auto back = json.get<VmSpec>();
     EXPECT_EQ(back.kernel_image, spec.kernel_image);
     EXPECT_EQ(back.kernel_image_format, "bzImage");
@@ -33,6 +34,28 @@ TEST(VmSpecJson, TheNewMembersRoundTrip) {
     EXPECT_EQ(back.disks.size(), 1u);
     EXPECT_TRUE(back.disks[0].snapshot);
     EXPECT_EQ(nlohmann::json(back), json);
+}
+
+TEST(VmSpecJson, TheDiskBootMembersRoundTripAndDefaultToAKernelBoot) {
+    VmSpec spec;
+    spec.image = "/img/debian.qcow2";
+    spec.uefi = true;
+    spec.uefi_code = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+    spec.uefi_vars = "/run/x/OVMF_VARS.fd";
+    spec.disks = {{"/run/x/overlay.qcow2", "qcow2", false, false, true}};
+    const nlohmann::json json = spec;
+    EXPECT_EQ(json.at("uefi_code"), "/usr/share/OVMF/OVMF_CODE_4M.fd");
+    EXPECT_EQ(json.at("uefi_vars"), "/run/x/OVMF_VARS.fd");
+    EXPECT_EQ(json.at("disks")[0].at("boot"), true);
+    EXPECT_EQ(nlohmann::json(json.get<VmSpec>()), json);
+    // From a 1.2 host: no boot flag, no UEFI files, no disk_firmwares.
+    const auto old = nlohmann::json::parse(R"({"disks": [{"path": "/d", "format": "raw"}]})")
+                         .get<VmSpec>();
+    EXPECT_FALSE(old.disks.at(0).boot);
+    EXPECT_TRUE(old.uefi_code.empty());
+    EXPECT_TRUE(nlohmann::json::parse(R"({"attachments": []})")
+                    .get<BackendDescription>()
+                    .disk_firmwares.empty());
 }
 
 TEST(VmSpecJson, ADocumentFromAnOlderHostReadsWithDefaults) {

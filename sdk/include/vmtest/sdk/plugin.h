@@ -135,14 +135,19 @@ typedef struct vmtest_backend_ops {
      * N}; since 1.2 also "priority" (default 0), "arches", "kernel_formats"
      * and "options" (sdk/README.md, "Choosing plugins" and "Options"), and
      * "guest_modules": ["virtio_mmio", ...], the kernel modules the guest
-     * needs for this backend's devices (absent: none). */
+     * needs for this backend's devices (absent: none). Since 1.3 also
+     * "disk_firmwares": ["bios", "uefi"], the firmwares it boots disk images
+     * (image targets) with; absent or empty: it boots kernels only, and
+     * vmtest never gives it a VM spec with a boot disk. */
     vmtest_status (*describe)(vmtest_instance* self, vmtest_reply* reply);
     /* Optional (NULL: usable wherever describe fits). Can this backend run
      * `vm_spec` on this host? VMTEST_UNSUPPORTED with a reason when not.
      * Must return within seconds and never hang. */
     vmtest_status (*probe)(vmtest_instance* self, const char* vm_spec, vmtest_reply* reply);
     /* Required. Start the VM and return once it runs. Reply: {"pid": N}
-     * (optional). */
+     * (optional). Since 1.3 the spec may boot a disk instead of a kernel:
+     * a `disks` entry with "boot": true, no kernel, and the firmware in
+     * "uefi", "uefi_code", "uefi_vars" and "bios" (sdk/README.md). */
     vmtest_status (*start)(vmtest_instance* self, const char* vm_spec, vmtest_reply* reply);
     /* Required. Wait up to `timeout_ms` (-1: forever) for the VM to exit.
      * VMTEST_OK with {"exit_code": N, "detail": "..."} once it has,

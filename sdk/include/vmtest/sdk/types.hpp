@@ -109,7 +109,11 @@ struct Disk {
     std::string format = "raw";
     bool read_only = false;
     bool snapshot = false;
-    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(Disk, path, format, read_only, snapshot)
+    // Since 1.3: the VM boots from this disk (an image target's; the host
+    // then gives no kernel). A backend boots it with the firmware the spec
+    // names: `uefi` with `uefi_code`/`uefi_vars` or `bios`, else its BIOS.
+    bool boot = false;
+    NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(Disk, path, format, read_only, snapshot, boot)
 };
 
 // Everything a backend needs to boot one VM. Since ABI 1.0; members marked
@@ -133,6 +137,11 @@ struct VmSpec {
     std::string image;        // disk image to boot instead of a kernel
     bool uefi = false;
     std::string bios;         // firmware file; empty for the backend's default
+    // Since 1.3, for `uefi` image boots without `bios`: the UEFI firmware's
+    // code (attach read-only) and this VM's own copy of its variable store
+    // (attach writable; it is in runtime_dir).
+    std::string uefi_code;
+    std::string uefi_vars;
     int cpus = 2;
     std::string memory = "4G";  // QEMU -m syntax (for 1.0/1.1 backends)
     // Since 1.2: guest RAM in bytes (the same size as `memory`).
@@ -154,7 +163,8 @@ struct VmSpec {
     bool interactive_console = false;
     NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(VmSpec, arch, kernel, kernel_image,
                                                 kernel_image_format, kernel_elf, initrd, cmdline,
-                                                image, uefi, bios, cpus, memory, memory_bytes,
+                                                image, uefi, bios, uefi_code, uefi_vars, cpus,
+                                                memory, memory_bytes,
                                                 attachments, channels, disks, console_log,
                                                 runtime_dir, cache_dir, qemu_command, kvm_cpu_args,
                                                 extra_args, interactive_console)
@@ -176,9 +186,13 @@ struct BackendDescription {
     // vmtest loads them, with their dependencies, besides its own and the
     // share's. Absent: none.
     std::vector<std::string> guest_modules;
+    // Since 1.3: the firmwares it boots disk images with, "bios" and/or
+    // "uefi". Empty (and for a backend built before 1.3): it boots kernels
+    // only, and vmtest never gives it an image target.
+    std::vector<std::string> disk_firmwares;
     NLOHMANN_DEFINE_TYPE_INTRUSIVE_WITH_DEFAULT(BackendDescription, attachments, boot_timeout_s,
                                                 priority, arches, kernel_formats, options,
-                                                guest_modules)
+                                                guest_modules, disk_firmwares)
 };
 // Backend reply to `wait` once the VM has exited. Since ABI 1.0.
 struct VmExit {
