@@ -250,6 +250,9 @@ void EventBus::target_finished(const TargetResult& result) {
         event.error_kind = result.error_kind;
     }
     event.phases = phases_event(result.phases);
+    if (!result.kernel_release.empty()) {
+        event.kernel_release = result.kernel_release;
+    }
     publish(event);
 }
 

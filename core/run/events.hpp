@@ -44,6 +44,7 @@ struct TargetResult {
     PhaseDurations phases;    // where duration_s went (phase_timer.hpp)
     std::string boot_log;     // where the guest's console log was saved
     std::vector<std::string> boot_log_tail;  // shown on infrastructure errors
+    std::string kernel_release;  // read from the image; "" before that or if unreadable
 };
 
 // Fans run events out to every reporter. Events are built as the SDK's types

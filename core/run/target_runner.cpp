@@ -120,6 +120,7 @@ class TargetRun {
         m_runner->check_command(m_command);
 
         KernelSetup kernel = prepare_kernel(m_target, m_env.cache_dir);
+        m_result.kernel_release = kernel.release;
         const auto prepared = m_share->prepare(exports);
         // The spec is complete before the initramfs is written: choosing
         // the backend may probe with the kernel, and the backend says which

@@ -133,6 +133,7 @@ void RunRecorder::record(const sdk::Event& event) {
         record.error_kind = finished->error_kind_or_infrastructure();
         record.boot_log = finished->boot_log;
         record.boot_log_tail = finished->boot_log_tail;
+        record.kernel_release = finished->kernel_release.value_or("");
         record.stdout_tail.shrink();
         record.stderr_tail.shrink();
         record.recent.shrink();

@@ -48,6 +48,7 @@ struct TargetRecord {
     std::string boot_log;
     std::vector<std::string> boot_log_tail;
     std::string started_at;  // local time, "2024-05-01T12:00:00"
+    std::string kernel_release;  // "" from a vmtest before ABI 1.3, or when unknown
     OutputTail stdout_tail{k_output_limit};
     OutputTail stderr_tail{k_output_limit};
     OutputTail recent{k_recent_limit};

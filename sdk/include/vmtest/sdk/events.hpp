@@ -168,6 +168,9 @@ struct TargetFinished {
     // as infrastructure.
     std::optional<std::string> error_kind;
     std::optional<Phases> phases;  // Since 1.2; absent for not_run
+    // Since 1.3: the kernel's release as read from its image ("6.1.0-9-amd64"),
+    // once vmtest got that far; absent when it did not, or could not read it.
+    std::optional<std::string> kernel_release;
 
     // error_kind, or "infrastructure" where an event (from a vmtest before
     // 1.1) has none.
@@ -186,6 +189,7 @@ struct TargetFinished {
         visit("boot_log_tail", self.boot_log_tail);
         visit("error_kind", self.error_kind);
         visit("phases", self.phases);
+        visit("kernel_release", self.kernel_release);
     }
 };
 
