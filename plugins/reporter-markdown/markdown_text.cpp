@@ -8,9 +8,13 @@ namespace vmtest::reporter_markdown {
 
 namespace {
 
-bool is_ascii_punctuation(char c) {
-    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
-           (c >= '{' && c <= '~');
+// ASCII punctuation that can mean something inline in GitHub's Markdown
+// (emphasis, code, links, autolinks, HTML, tables, strikethrough, math,
+// emoji, mentions). The rest ("-,;=+%'\"/?^") means nothing inside a line,
+// and "6.1.0-9-amd64" should stay readable as plain text.
+bool needs_backslash(char c) {
+    static constexpr std::string_view k_special = "!#$()*.:<>@[\\]_`{|}~&";
+    return k_special.find(c) != std::string_view::npos;
 }
 
 // The HTML entity for `c`, or nullptr when it needs none.
@@ -38,7 +42,7 @@ std::string markdown_inline(std::string_view text) {
     for (const char c : report::sanitize_line(text)) {
         if (c == '&' || c == '<' || c == '>') {
             out += entity_for(c);
-        } else if (is_ascii_punctuation(c)) {
+        } else if (needs_backslash(c)) {
             out += '\\';
             out += c;
         } else {

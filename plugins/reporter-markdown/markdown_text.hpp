@@ -7,9 +7,10 @@
 // span, "[x](y)" a link. Each context has its own rules:
 //
 //   - table cells and plain Markdown text: every ASCII punctuation character
-//     is backslash-escaped (CommonMark lets any be escaped, and GFM reads
-//     "\|" as a literal pipe even in a table), except '&', '<' and '>',
-//     which become HTML entities; the text is one line;
+//     that means something inline is backslash-escaped (CommonMark lets any
+//     be escaped, and GFM reads "\|" as a literal pipe even in a table), '.'
+//     and ':' too, so that no "www." or "https:" becomes a link; '&', '<'
+//     and '>' become HTML entities; the text is one line;
 //   - HTML (a <summary> line): Markdown is not read there, so only
 //     entities: & < > " ';
 //   - a fenced code block: literal text, so only the fence can end it: the

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads a Markdown report the way GitHub shows it and prints what a reader
-sees, as JSON. Renders with cmark-gfm (GitHub's own renderer, with its table
-extension; --unsafe keeps raw HTML as GitHub's step summaries do) and walks
+sees, as JSON. Renders with cmark-gfm (GitHub's own renderer, with GitHub's
+extensions; --unsafe keeps raw HTML as GitHub's step summaries do) and walks
 the HTML:
 
   {"tags": [every element name used, sorted],
@@ -79,7 +79,11 @@ class Reader(html.parser.HTMLParser):
 def main():
     with open(sys.argv[1], "rb") as f:
         markdown = f.read()
-    rendered = subprocess.run(["cmark-gfm", "--unsafe", "-e", "table"], input=markdown,
+    # GitHub's extensions: tables, ~~strikethrough~~, autolinks (www., https:),
+    # task lists, and the tag filter (<script> and the like are shown as text).
+    extensions = ["-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tasklist",
+                  "-e", "tagfilter"]
+    rendered = subprocess.run(["cmark-gfm", "--unsafe", *extensions], input=markdown,
                               capture_output=True, check=True).stdout.decode()
     reader = Reader()
     reader.feed(rendered)
