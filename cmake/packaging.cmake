@@ -19,6 +19,7 @@ set(CPACK_PACKAGE_CONTACT "vmtest maintainers <vmtest@localhost>")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)  # whatever the build type: debug information is not for users
 # Libraries from dpkg-shlibdeps; the programs vmtest runs from here. The
 # guest runs the host's own qemu-ga, so the agent is a dependency, not a
 # suggestion.

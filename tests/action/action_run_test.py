@@ -39,7 +39,8 @@ def seed_build_cache(key, entry):
     install of the build tree under the action's build key (the build from
     source itself is action_build_test.py's)."""
     if key.startswith("vmtest-build-") and not os.path.isdir(entry):
-        subprocess.run(["cmake", "--install", BUILD_DIR, "--prefix", os.path.join(entry, "0")],
+        subprocess.run(["cmake", "--install", BUILD_DIR, "--strip", "--prefix",
+                        os.path.join(entry, "0")],
                        check=True, stdout=subprocess.DEVNULL)
 
 
