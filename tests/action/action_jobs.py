@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -103,7 +104,12 @@ class Jobs:
         os.makedirs(job["workspace"])
         env = dict(os.environ)
         env.setdefault("VMTEST_ACTION_BUILD_JOBS", "2")
-        env["HOME"] = root  # nothing of this machine's own caches
+        # ccache's own cache stays where it is (it defaults to one in $HOME),
+        # so a build from source is cheap after the first one.
+        if "CCACHE_DIR" not in env and shutil.which("ccache"):
+            env["CCACHE_DIR"] = subprocess.run(["ccache", "-k", "cache_dir"], capture_output=True,
+                                               text=True).stdout.strip()
+        env["HOME"] = root  # nothing else of this machine's own caches
         for name in ("VMTEST_CACHE_DIR", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
             env.pop(name, None)
         runner = ActionRunner(ACTION_DIR, self.store, job["runner_temp"], job["workspace"], env,
