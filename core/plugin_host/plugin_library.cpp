@@ -1,10 +1,8 @@
 #include "plugin_host/plugin_library.hpp"
 
-#include <algorithm>
-
-#include <boost/dll/library_info.hpp>
 #include <dlfcn.h>
 
+#include "plugin_host/elf_exports.hpp"
 #include "vmtest/sdk/ops_table.hpp"
 
 namespace vmtest::plugin_host {
@@ -12,11 +10,10 @@ namespace vmtest::plugin_host {
 namespace {
 
 // Looks for the entry symbol without running any of the library's code
-// (dlopen would run its static constructors).
+// (dlopen would run its static constructors), in the dynamic symbol table,
+// so that stripped plugins (every packaged one) are found.
 bool exports_entry_symbol(const std::filesystem::path& file) {
-    boost::dll::library_info info(boost::dll::fs::path(file.string()), false);
-    const auto symbols = info.symbols();
-    return std::find(symbols.begin(), symbols.end(), VMTEST_PLUGIN_ENTRY_SYMBOL) != symbols.end();
+    return elf_exports(file, VMTEST_PLUGIN_ENTRY_SYMBOL);
 }
 
 void validate(const std::filesystem::path& file, const vmtest_plugin_descriptor* d) {

@@ -38,7 +38,7 @@ PluginRegistry::default_search_path(const std::vector<std::filesystem::path>& pl
             }
         }
     }
-    path.push_back((util::executable_dir() / ".." / "lib" / "vmtest" / "plugins").lexically_normal());
+    path.push_back((util::executable_dir() / VMTEST_PLUGIN_DIR_FROM_BINDIR).lexically_normal());
     return path;
 }
 

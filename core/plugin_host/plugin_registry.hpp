@@ -27,7 +27,9 @@ class PluginRegistry {
     explicit PluginRegistry(const std::vector<std::filesystem::path>& directories);
 
     // --plugin-path dirs, then $VMTEST_PLUGIN_PATH (colon-separated), then
-    // <executable dir>/../lib/vmtest/plugins.
+    // the installed plugins, found from the executable's directory as the
+    // install tree has them (<bin>/../lib/vmtest/plugins, or
+    // ../lib/<multiarch>/vmtest/plugins with a /usr prefix).
     static std::vector<std::filesystem::path>
     default_search_path(const std::vector<std::filesystem::path>& plugin_path_flags);
 

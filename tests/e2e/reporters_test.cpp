@@ -1,8 +1,9 @@
 // End-to-end: the junit and tap reporters on real runs of Debian's kernel,
 // their reports read by the consumers CI uses (xmllint with the project's own
 // JUnit schema and Jenkins' xunit schema where found, Python's ElementTree,
-// Perl's TAP::Parser and prove). Five boots:
-// a three-target run, a timeout, and a run cut short by Ctrl-C.
+// Perl's TAP::Parser and prove, cmark-gfm for Markdown). Seven boots:
+// a three-target run, a two-target run, a timeout, and a run cut short by
+// Ctrl-C.
 #include <csignal>
 
 #include <gmock/gmock.h>
@@ -128,6 +129,39 @@ command = "sh subtests.sh"
     EXPECT_NE(prove.status, 0) << prove.output;
     EXPECT_THAT(prove.output, HasSubstr("Failed 1/3 subtests"));
     EXPECT_THAT(prove.output, Not(HasSubstr("Parse errors")));
+}
+
+TEST_F(Reporters, MarkdownSummaryShowsEachTargetWithItsKernelReleaseAndTheFailuresOutput) {
+    write_file("vmtest.toml", R"(
+[[target]]
+name = "passes"
+kernel = "kernel"
+command = "echo fine"
+
+[[target]]
+name = "fails | <b>not bold</b>"
+kernel = "kernel"
+command = "echo '```'; echo '</details>'; echo last words; exit 4"
+)");
+    const auto result = vmtest({"--reporter", "markdown=reports/summary.md"});
+    EXPECT_EQ(result.status, 1) << describe(result);
+
+    // As GitHub shows it: rendered by cmark-gfm, GitHub's renderer.
+    const auto page = report_testing::read_markdown(m_project / "reports/summary.md");
+    EXPECT_THAT(page["headings"], ElementsAre("vmtest: 1 passed, 1 failed"));
+    ASSERT_EQ(page["tables"].size(), 1u) << page["html"];
+    const auto& rows = page["tables"][0]["rows"];
+    ASSERT_EQ(rows.size(), 2u) << page["html"];
+    EXPECT_EQ(rows[0][0], "passes");
+    EXPECT_EQ(rows[0][1], "✅ pass");
+    EXPECT_EQ(rows[0][3], m_release) << "the kernel release, read from the image";
+    EXPECT_EQ(rows[1][0], "fails | <b>not bold</b>");
+    EXPECT_EQ(rows[1][1], "❌ fail: command exited with status 4");
+    EXPECT_EQ(rows[1][3], m_release);
+    EXPECT_TRUE(page["tables"][0]["cell_tags"].empty()) << page["html"];
+    ASSERT_EQ(page["details"].size(), 1u) << page["html"];
+    EXPECT_EQ(page["details"][0]["summary"], "fails | <b>not bold</b>: last lines of output");
+    EXPECT_EQ(page["details"][0]["code"], "```\n</details>\nlast words\n");
 }
 
 TEST_F(Reporters, JunitOnStdoutIsPureXmlAndATimeoutIsAnErrorInBothReports) {

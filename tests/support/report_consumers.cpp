@@ -199,4 +199,9 @@ std::optional<nlohmann::json> read_tap_yaml_with_pyyaml(const std::filesystem::p
     return blocks;
 }
 
+nlohmann::json read_markdown(const std::filesystem::path& markdown) {
+    return parse_output(run_tool({"/usr/bin/python3", VMTEST_READ_MARKDOWN, markdown.string()}),
+                        "cmark-gfm reading " + markdown.string());
+}
+
 }  // namespace vmtest::report_testing

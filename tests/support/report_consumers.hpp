@@ -61,4 +61,9 @@ nlohmann::json read_tap(const std::filesystem::path& tap);
 // when PyYAML is not installed. Throws when a block is not valid YAML.
 std::optional<nlohmann::json> read_tap_yaml_with_pyyaml(const std::filesystem::path& tap);
 
+// The Markdown file as GitHub shows it: rendered by cmark-gfm (GitHub's
+// renderer) and read back by tests/support/read_markdown.py (see there for
+// the JSON). Throws std::runtime_error when either fails.
+nlohmann::json read_markdown(const std::filesystem::path& markdown);
+
 }  // namespace vmtest::report_testing

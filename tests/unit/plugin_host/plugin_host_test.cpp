@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -36,6 +37,22 @@ TEST(PluginLibrary, LoadsAWellFormedPluginAndReadsItsDescriptor) {
     EXPECT_EQ(library->name(), "recording");
     EXPECT_EQ(library->version(), "1.2.3");
     EXPECT_EQ(library->summary(), "Records event types to a file");
+}
+
+// Packaging strips every shared object (Debian's dh_strip, cmake --install
+// --strip, the .deb): the entry point must still be found, in .dynsym.
+TEST(PluginLibrary, LoadsAStrippedPlugin) {
+    const auto dir = std::filesystem::temp_directory_path() / "vmtest-stripped-plugin";
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "test-recording.so";
+    std::filesystem::copy_file(k_dir / "test-recording.so", file,
+                               std::filesystem::copy_options::overwrite_existing);
+    ASSERT_EQ(std::system(("strip --strip-all " + file.string()).c_str()), 0);
+    ASSERT_NE(std::system(("readelf -S " + file.string() + " | grep -q '\\.symtab'").c_str()), 0)
+        << "strip left the static symbol table";
+    const auto library = PluginLibrary::load(file);
+    EXPECT_EQ(library->name(), "recording");
+    std::filesystem::remove_all(dir);
 }
 
 TEST(PluginLibrary, RefusesAnotherMajorAbiNamingFileAndBothVersions) {
