@@ -4,9 +4,9 @@
 # and downloads nothing) after -f/--filter.
 
 _vmtest_flags='--config --filter --kernel --kargs --kvm-cpu-args --rootfs --arch
-  --qemu-command --backend --share --modules --runner --timeout --reporter
-  --plugin-option --jobs --plugin-path --list-plugins --shard --list --json
-  --verbose --version --help -c -f -k -r -a -q -j -v -h'
+  --qemu-command --backend --share --modules --runner --timeout --kernel-splats
+  --reporter --plugin-option --jobs --plugin-path --list-plugins --shard --list
+  --json --verbose --version --help -c -f -k -r -a -q -j -v -V -h'
 
 # The config file the words typed so far name (-c, --config, --config=).
 _vmtest_config() {
@@ -75,6 +75,10 @@ _vmtest() {
             ;;
         -a | --arch)
             COMPREPLY=($(compgen -W "x86_64" -- "$cur"))
+            return
+            ;;
+        --kernel-splats)
+            COMPREPLY=($(compgen -W "fail warn ignore" -- "$cur"))
             return
             ;;
         --plugin-option)

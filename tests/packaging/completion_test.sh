@@ -56,7 +56,7 @@ expect "short and long" $'--list\n--list-plugins' vmtest --list
 expect "target names from vmtest.toml, regex-escaped" $'alpha\nbeta\\ 6\\\\.1' vmtest -f ''
 expect "target names from the -c file" $'delta' vmtest -c ci/other.toml --filter d
 expect "target names from --config=" $'gamma' vmtest --config=ci/other.toml -f g
-expect "reporters from the installed plugins" $'console\njunit\nmarkdown\ntap' vmtest --reporter ''
+expect "reporters from the installed plugins" $'console\njson\njunit\nmarkdown\ntap' vmtest --reporter ''
 expect "shares" $'virtiofs' vmtest --share v
 expect "backends" $'qemu-kvm\nqemu-tcg' vmtest --backend qemu
 expect "kernel files" $'bzImage-6.1' vmtest -k bz
