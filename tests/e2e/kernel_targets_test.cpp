@@ -151,9 +151,11 @@ namespace {
 
 TEST_F(E2E, DashGivesAnInteractiveShellOnTheGuestWiredToTheTerminal) {
     // `script` gives vmtest a pseudo-terminal, as a person's would be; the
-    // typed lines come from a file.
+    // typed lines come from a file. HOME is the project: the login shell
+    // would read the host's ~/.bashrc, which can take a minute under TCG.
     write_file("typed.txt", "echo shell-on-$(hostname)\nexit 5\n");
-    const std::string command = "cd '" + m_project.string() + "' && XDG_RUNTIME_DIR='" +
+    const std::string command = "cd '" + m_project.string() + "' && HOME='" + m_project.string() +
+                                "' XDG_RUNTIME_DIR='" +
                                 m_runtime.string() + "' VMTEST_CACHE_DIR='" VMTEST_E2E_CACHE_DIR
                                 "' script -qec \"'" VMTEST_BINARY "' -k '" + m_kernel.string() +
                                 "' - < typed.txt\" /dev/null";
