@@ -71,10 +71,10 @@ TEST_F(RefusedInputs, InputsThatHungTheBootAreRefusedBeforeIt) {
 
     write_file("vmtest.toml", target("kernel_args = \"" + std::string(2100, 'x') + "\"\n"));
     expect_refused(vmtest({}), "vmtest.toml:5:1: target 't': field 'kernel_args' makes the "
-                               "kernel command line 2167 bytes long");
+                               "kernel command line 2182 bytes long");
 
     expect_refused(vmtest({"-k", m_kernel.string(), "--kargs", std::string(2100, 'x'), "true"}),
-                   "vmtest: --kargs: makes the kernel command line 2167 bytes long", 2);
+                   "vmtest: --kargs: makes the kernel command line 2182 bytes long", 2);
 
     write_file("vmtest.toml", target("[target.vm]\nextra_args = [\"-S\"]\n"));
     expect_refused(vmtest({}), "vmtest.toml:6:15: target 't': field 'vm.extra_args[0]': QEMU "

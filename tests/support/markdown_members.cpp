@@ -59,4 +59,28 @@ Members documented_members(const std::string& cell) {
     return members;
 }
 
+void expect_same_members(const std::map<std::string, Members>& documented,
+                         const std::map<std::string, Members>& actual, const std::string& code) {
+    for (const auto& [object, members] : actual) {
+        const auto row = documented.find(object);
+        if (row == documented.end()) {
+            ADD_FAILURE() << "'" << object << "' is not in sdk/README.md's table";
+            continue;
+        }
+        for (const auto& member : members) {
+            EXPECT_TRUE(row->second.count(member))
+                << object << " has '" << member << "', which sdk/README.md does not list";
+        }
+        for (const auto& member : row->second) {
+            EXPECT_TRUE(members.count(member))
+                << "sdk/README.md lists '" << member << "' for " << object << ", which " << code
+                << " does not have";
+        }
+    }
+    for (const auto& [object, members] : documented) {
+        EXPECT_TRUE(actual.count(object))
+            << "sdk/README.md documents '" << object << "', which " << code << " does not have";
+    }
+}
+
 }  // namespace vmtest::test_support

@@ -7,6 +7,7 @@
 // of each object in that list).
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,5 +26,12 @@ std::string trimmed(const std::string& text);
 // parentheses, and for each a `{a, b}` inside its parentheses as
 // "name.a", "name.b". Reports malformed cells as test failures.
 Members documented_members(const std::string& cell);
+
+// Reports as test failures every difference between what sdk/README.md
+// documents and what the code has, per object (an event type, a report's
+// object): objects and members either side lacks. `code` names the code's
+// side in the messages ("events.hpp", "the report").
+void expect_same_members(const std::map<std::string, Members>& documented,
+                         const std::map<std::string, Members>& actual, const std::string& code);
 
 }  // namespace vmtest::test_support

@@ -117,22 +117,7 @@ TEST(JsonReport, TheReadmeTableListsExactlyTheMembersWritten) {
     std::map<std::string, Members> written;
     collect("document", json_report(record(rich_run())), written);
     // What only an older host's events lack, or only a report cut short has.
-    for (const auto& [object, members] : written) {
-        const auto row = documented.find(object);
-        ASSERT_NE(row, documented.end()) << "object '" << object << "' is not in sdk/README.md";
-        for (const auto& member : members) {
-            EXPECT_TRUE(row->second.count(member))
-                << object << " has '" << member << "', which sdk/README.md does not list";
-        }
-        for (const auto& member : row->second) {
-            EXPECT_TRUE(members.count(member)) << "sdk/README.md lists '" << member << "' for "
-                                               << object << ", which the report never wrote";
-        }
-    }
-    for (const auto& [object, members] : documented) {
-        EXPECT_TRUE(written.count(object))
-            << "sdk/README.md documents '" << object << "', which the report never wrote";
-    }
+    expect_same_members(documented, written, "the report");
 }
 
 TEST(JsonReport, SaysWhatEachTargetDid) {

@@ -113,25 +113,7 @@ TEST(EventSchema, TheReadmeTableListsExactlyTheTypesAndTheirMembers) {
     const auto documented = documented_events();
     const auto typed = typed_events();
     ASSERT_FALSE(documented.empty()) << "no event table found in " << VMTEST_SDK_README;
-    for (const auto& [type, members] : typed) {
-        const auto row = documented.find(type);
-        if (row == documented.end()) {
-            ADD_FAILURE() << "event type '" << type << "' is not in sdk/README.md's table";
-            continue;
-        }
-        for (const auto& member : members) {
-            EXPECT_TRUE(row->second.count(member))
-                << type << " serialises '" << member << "', which sdk/README.md does not list";
-        }
-        for (const auto& member : row->second) {
-            EXPECT_TRUE(members.count(member)) << "sdk/README.md lists '" << member << "' for "
-                                               << type << ", which events.hpp does not have";
-        }
-    }
-    for (const auto& [type, members] : documented) {
-        EXPECT_TRUE(typed.count(type))
-            << "sdk/README.md documents '" << type << "', which events.hpp does not have";
-    }
+    expect_same_members(documented, typed, "events.hpp");
 }
 
 // The reader of the table itself: the conventions it relies on.
