@@ -18,6 +18,7 @@ namespace {
 
 using namespace report_testing;
 using test_support::Members;
+using test_support::expect_same_members;
 using ::testing::HasSubstr;
 
 const std::string k_splat_text =

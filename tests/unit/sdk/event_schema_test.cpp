@@ -28,6 +28,7 @@ namespace {
 
 using test_support::cells;
 using test_support::documented_members;
+using test_support::expect_same_members;
 using test_support::Members;
 using test_support::trimmed;
 
