@@ -29,7 +29,20 @@ std::filesystem::path image_from_env(const char* name) {
     return value && *value ? std::filesystem::path(value) : std::filesystem::path();
 }
 
-class ImageTargets : public E2E {
+// Image targets' configs; the refusals need no image.
+class ImageInputs : public E2E {
+  protected:
+    // A vmtest.toml target booting `image`.
+    static std::string target(const std::string& name, const std::filesystem::path& image,
+                              const std::string& command, const std::string& more = "") {
+        return "[[target]]\nname = \"" + name + "\"\nimage = \"" + image.string() +
+               "\"\ncommand = \"\"\"" + command +
+               "\"\"\"\nboot_timeout = " + std::to_string(k_boot_timeout_s) + "\n" + more + "\n";
+    }
+};
+
+// The boots need the test images.
+class ImageTargets : public ImageInputs {
   protected:
     void SetUp() override {
         m_bios_image = image_from_env("VMTEST_E2E_BIOS_IMAGE");
@@ -40,15 +53,7 @@ class ImageTargets : public E2E {
                             "VMTEST_E2E_NOAGENT_IMAGE are not set (.ci/test-images builds them "
                             "with tests/images/build-test-image.sh)";
         }
-        E2E::SetUp();
-    }
-
-    // A vmtest.toml target booting `image`.
-    static std::string target(const std::string& name, const std::filesystem::path& image,
-                              const std::string& command, const std::string& more = "") {
-        return "[[target]]\nname = \"" + name + "\"\nimage = \"" + image.string() +
-               "\"\ncommand = \"\"\"" + command +
-               "\"\"\"\nboot_timeout = " + std::to_string(k_boot_timeout_s) + "\n" + more + "\n";
+        ImageInputs::SetUp();
     }
 
     std::filesystem::path m_bios_image;
@@ -158,7 +163,7 @@ TEST_F(ImageTargets, AnImageWithoutAGuestAgentFailsSoonAfterItBootedSayingSo) {
     EXPECT_LT(result.seconds, k_boot_timeout_s) << describe(result);
 }
 
-TEST_F(ImageTargets, AFileThatIsNotADiskImageIsRefusedInOneLineBeforeAnyBoot) {
+TEST_F(ImageInputs, AFileThatIsNotADiskImageIsRefusedInOneLineBeforeAnyBoot) {
     write_file("notes.txt", "not a disk\n");
     write_file("vmtest.toml", target("text", m_project / "notes.txt", "true") +
                                   target("kernel", m_kernel, "true"));
@@ -171,7 +176,7 @@ TEST_F(ImageTargets, AFileThatIsNotADiskImageIsRefusedInOneLineBeforeAnyBoot) {
     EXPECT_LT(result.seconds, 10) << describe(result);
 }
 
-TEST_F(ImageTargets, AKernelGivenAsImageIsRefusedAsAKernel) {
+TEST_F(ImageInputs, AKernelGivenAsImageIsRefusedAsAKernel) {
     write_file("vmtest.toml", target("kernel as image", m_kernel, "true"));
     const auto result = vmtest({}, std::chrono::seconds(60));
     EXPECT_EQ(result.status, 69) << describe(result);
