@@ -17,6 +17,7 @@ class ElfFile {
         if (!m_in) {
             throw std::runtime_error("cannot open " + file.string());
         }
+        m_size = std::filesystem::file_size(file);
     }
 
     template <class T> T read_at(std::uint64_t offset) {
@@ -26,6 +27,10 @@ class ElfFile {
     }
 
     std::vector<char> read_bytes(std::uint64_t offset, std::uint64_t size) {
+        // Checked before allocating: a corrupt size must not ask for terabytes.
+        if (offset > m_size || size > m_size - offset) {
+            throw std::runtime_error("the file is cut short (an ELF table lies beyond its end)");
+        }
         std::vector<char> bytes(size);
         read(offset, bytes.data(), size);
         return bytes;
@@ -41,6 +46,7 @@ class ElfFile {
     }
 
     std::ifstream m_in;
+    std::uint64_t m_size = 0;
 };
 
 }  // namespace

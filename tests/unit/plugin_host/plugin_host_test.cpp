@@ -1,4 +1,5 @@
 #include <cstdlib>
+#include <elf.h>
 #include <filesystem>
 #include <fstream>
 
@@ -52,6 +53,45 @@ TEST(PluginLibrary, LoadsAStrippedPlugin) {
         << "strip left the static symbol table";
     const auto library = PluginLibrary::load(file);
     EXPECT_EQ(library->name(), "recording");
+    std::filesystem::remove_all(dir);
+}
+
+// The symbol check reads the file's own tables before anything loads it: a
+// corrupt size is a clear refusal, never a request for terabytes.
+TEST(PluginLibrary, RefusesAPluginWhoseSymbolNamesClaimMoreThanTheFile) {
+    const auto dir = std::filesystem::temp_directory_path() / "vmtest-corrupt-plugin";
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "test-recording.so";
+    std::filesystem::copy_file(k_dir / "test-recording.so", file,
+                               std::filesystem::copy_options::overwrite_existing);
+    {
+        std::fstream elf(file, std::ios::in | std::ios::out | std::ios::binary);
+        Elf64_Ehdr header{};
+        elf.read(reinterpret_cast<char*>(&header), sizeof header);
+        for (unsigned i = 0; i < header.e_shnum; ++i) {
+            Elf64_Shdr section{};
+            elf.seekg(static_cast<std::streamoff>(header.e_shoff + i * sizeof section));
+            elf.read(reinterpret_cast<char*>(&section), sizeof section);
+            if (section.sh_type != SHT_DYNSYM) {
+                continue;
+            }
+            Elf64_Shdr strings{};
+            const auto at = static_cast<std::streamoff>(header.e_shoff + section.sh_link * sizeof strings);
+            elf.seekg(at);
+            elf.read(reinterpret_cast<char*>(&strings), sizeof strings);
+            strings.sh_size = 1ULL << 42;
+            elf.seekp(at);
+            elf.write(reinterpret_cast<const char*>(&strings), sizeof strings);
+        }
+    }
+    std::string error = "loaded";
+    try {
+        PluginLibrary::load(file);
+    } catch (const PluginLoadError& e) {
+        error = e.what();
+    }
+    EXPECT_THAT(error, HasSubstr(file.string()));
+    EXPECT_THAT(error, HasSubstr("cut short"));
     std::filesystem::remove_all(dir);
 }
 
