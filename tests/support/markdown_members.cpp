@@ -1,5 +1,6 @@
 #include "markdown_members.hpp"
 
+#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -57,6 +58,33 @@ Members documented_members(const std::string& cell) {
     }
     EXPECT_EQ(depth, 0) << "unbalanced parentheses in: " << cell;
     return members;
+}
+
+std::map<std::string, Members> documented_table(const std::string& readme,
+                                                const std::string& header) {
+    std::ifstream in(readme);
+    EXPECT_TRUE(in) << "cannot read " << readme;
+    std::map<std::string, Members> table;
+    bool in_table = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line == header) {
+            in_table = true;
+            continue;
+        }
+        if (!in_table) {
+            continue;
+        }
+        if (line.empty() || line.front() != '|') {
+            break;
+        }
+        const auto row = cells(line);
+        const std::string name = trimmed(row.at(0));
+        if (row.size() != 2 || name.size() < 2 || name.front() != '`') {
+            continue;  // the |---|---| line
+        }
+        table[name.substr(1, name.size() - 2)] = documented_members(row.at(1));
+    }
+    return table;
 }
 
 void expect_same_members(const std::map<std::string, Members>& documented,

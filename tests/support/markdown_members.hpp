@@ -27,6 +27,12 @@ std::string trimmed(const std::string& text);
 // "name.a", "name.b". Reports malformed cells as test failures.
 Members documented_members(const std::string& cell);
 
+// The table of `readme` whose header row is `header` (e.g. "| type |
+// members |"): each row's backticked name -> the members its second cell
+// documents.
+std::map<std::string, Members> documented_table(const std::string& readme,
+                                                const std::string& header);
+
 // Reports as test failures every difference between what sdk/README.md
 // documents and what the code has, per object (an event type, a report's
 // object): objects and members either side lacks. `code` names the code's

@@ -66,29 +66,7 @@ nlohmann::json parse_strictly(const std::string& text) {
 
 // object name ("document", "target", ...) -> the members the README lists.
 std::map<std::string, Members> documented_objects() {
-    std::ifstream readme(VMTEST_SDK_README);
-    EXPECT_TRUE(readme) << "cannot read " << VMTEST_SDK_README;
-    std::map<std::string, Members> objects;
-    bool in_table = false;
-    for (std::string line; std::getline(readme, line);) {
-        if (line == "| object | members |") {
-            in_table = true;
-            continue;
-        }
-        if (!in_table) {
-            continue;
-        }
-        if (line.empty() || line.front() != '|') {
-            break;
-        }
-        const auto row = test_support::cells(line);
-        const std::string name = test_support::trimmed(row.at(0));
-        if (row.size() != 2 || name.size() < 2 || name.front() != '`') {
-            continue;
-        }
-        objects[name.substr(1, name.size() - 2)] = test_support::documented_members(row.at(1));
-    }
-    return objects;
+    return test_support::documented_table(VMTEST_SDK_README, "| object | members |");
 }
 
 // The members written, by object: a nested plain object's as

@@ -35,29 +35,7 @@ using test_support::trimmed;
 // Event type -> documented members, from the table whose header is
 // "| type | members |".
 std::map<std::string, Members> documented_events() {
-    std::ifstream readme(VMTEST_SDK_README);
-    EXPECT_TRUE(readme) << "cannot read " << VMTEST_SDK_README;
-    std::map<std::string, Members> events;
-    bool in_table = false;
-    for (std::string line; std::getline(readme, line);) {
-        if (line == "| type | members |") {
-            in_table = true;
-            continue;
-        }
-        if (!in_table) {
-            continue;
-        }
-        if (line.empty() || line.front() != '|') {
-            break;
-        }
-        const auto row = cells(line);
-        const std::string type = trimmed(row.at(0));
-        if (row.size() != 2 || type.size() < 2 || type.front() != '`') {
-            continue;  // the |---|---| line
-        }
-        events[type.substr(1, type.size() - 2)] = documented_members(row.at(1));
-    }
-    return events;
+    return test_support::documented_table(VMTEST_SDK_README, "| type | members |");
 }
 
 // Sets every member of `value`: optionals engaged, lists of one element,
