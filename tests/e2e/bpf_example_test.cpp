@@ -19,6 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using report_testing::suite;
+using report_testing::test_case;
 
 constexpr const char* k_feature_test = "dynptr_guard_agrees_with_direct_access";
 const std::vector<std::string> k_tests = {
@@ -81,24 +83,6 @@ class BpfExample : public E2E {
         const auto build =
             report_testing::run_tool({"cmake", "--build", (m_project / "build").string()});
         ASSERT_EQ(build.status, 0) << build.output;
-    }
-
-    static const nlohmann::json& suite(const nlohmann::json& report, const std::string& name) {
-        for (const auto& s : report["suites"]) {
-            if (s["name"] == name) {
-                return s;
-            }
-        }
-        throw std::runtime_error("no suite " + name + " in " + report.dump(2));
-    }
-
-    static const nlohmann::json& test_case(const nlohmann::json& suite, const std::string& name) {
-        for (const auto& c : suite["cases"]) {
-            if (c["name"] == name) {
-                return c;
-            }
-        }
-        throw std::runtime_error("no test case " + name + " in " + suite.dump(2));
     }
 
     // A kernel's suite: the target's own case and one per test, the feature

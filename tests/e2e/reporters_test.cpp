@@ -18,6 +18,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
+using report_testing::suite;
+using report_testing::test_case;
 
 class Reporters : public E2E {
   protected:
@@ -41,24 +43,6 @@ class Reporters : public E2E {
         auto tap = report_testing::read_tap(file);
         EXPECT_TRUE(tap["parse_errors"].empty()) << tap["parse_errors"].dump();
         return tap;
-    }
-
-    static const nlohmann::json& suite(const nlohmann::json& report, const std::string& name) {
-        for (const auto& s : report["suites"]) {
-            if (s["name"] == name) {
-                return s;
-            }
-        }
-        throw std::runtime_error("no suite " + name + " in " + report.dump(2));
-    }
-
-    static const nlohmann::json& test_case(const nlohmann::json& suite, const std::string& name) {
-        for (const auto& c : suite["cases"]) {
-            if (c["name"] == name) {
-                return c;
-            }
-        }
-        throw std::runtime_error("no test case " + name + " in " + suite.dump(2));
     }
 
 };

@@ -204,4 +204,22 @@ nlohmann::json read_markdown(const std::filesystem::path& markdown) {
                         "cmark-gfm reading " + markdown.string());
 }
 
+const nlohmann::json& suite(const nlohmann::json& report, const std::string& name) {
+    for (const auto& s : report["suites"]) {
+        if (s["name"] == name) {
+            return s;
+        }
+    }
+    throw std::runtime_error("no suite " + name + " in " + report.dump(2));
+}
+
+const nlohmann::json& test_case(const nlohmann::json& suite, const std::string& name) {
+    for (const auto& c : suite["cases"]) {
+        if (c["name"] == name) {
+            return c;
+        }
+    }
+    throw std::runtime_error("no test case " + name + " in " + suite.dump(2));
+}
+
 }  // namespace vmtest::report_testing

@@ -48,6 +48,11 @@ ToolResult validate_junit(const std::filesystem::path& xml);
 // (with Python's message) when it does not parse or counts disagree.
 nlohmann::json read_junit(const std::filesystem::path& xml);
 
+// The suite named `name` of a read_junit() report, and the case named `name`
+// of a suite; throw std::runtime_error (showing what there is) when absent.
+const nlohmann::json& suite(const nlohmann::json& report, const std::string& name);
+const nlohmann::json& test_case(const nlohmann::json& suite, const std::string& name);
+
 // The TAP file as TAP::Parser reads it:
 //   {"parse_errors": [..], "version", "plan", "tests_planned", "tests_run",
 //    "passed": [numbers], "failed": [..], "skipped": [..], "todo": [..],
