@@ -38,7 +38,7 @@ po::options_description upstream_options() {
         ("rootfs,r", po::value<std::string>()->value_name("PATH"),
          "Directory to use as the guest's root (default: the host's /)")
         ("arch,a", po::value<std::string>()->value_name("ARCH"),
-         "Guest architecture (default and only one supported: x86_64)")
+         "Guest architecture: x86_64 or aarch64 (default: the host's)")
         ("qemu-command,q", po::value<std::string>()->value_name("COMMAND"),
          "QEMU binary to run instead of qemu-system-ARCH");
     return options;
@@ -284,7 +284,7 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     options.arch = optional_string(values, "arch");
     if (options.arch && !is_supported_arch(*options.arch)) {
         throw UsageError("--arch: unsupported architecture '" + *options.arch + "' (supported: " +
-                         std::string(k_default_arch) + ")");
+                         supported_arches_text() + ")");
     }
     options.qemu_command = optional_string(values, "qemu-command");
     require_non_empty(options.qemu_command, "--qemu-command", "a command");

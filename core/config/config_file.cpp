@@ -298,8 +298,7 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     }
     if (auto arch = reader.read_string("arch")) {
         if (!is_supported_arch(*arch)) {
-            reader.fail_type("arch", "\"" + std::string(k_default_arch) +
-                                         "\" (the only architecture supported so far)");
+            reader.fail_type("arch", supported_arches_text());
         }
         target.arch = std::move(*arch);
     }

@@ -43,6 +43,23 @@ std::optional<KernelSplatPolicy> parse_kernel_splat_policy(std::string_view text
     return std::nullopt;
 }
 
-bool is_supported_arch(std::string_view arch) { return arch == k_default_arch; }
+bool is_supported_arch(std::string_view arch) {
+    for (std::string_view supported : k_supported_arches) {
+        if (arch == supported) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string supported_arches_text() {
+    std::string text;
+    const std::size_t count = std::size(k_supported_arches);
+    for (std::size_t i = 0; i < count; ++i) {
+        text += i == 0 ? "" : i + 1 == count ? " or " : ", ";
+        text += "\"" + std::string(k_supported_arches[i]) + "\"";
+    }
+    return text;
+}
 
 }  // namespace vmtest::config

@@ -18,9 +18,16 @@
 
 namespace vmtest::config {
 
-// The architecture used when none is given; upstream defaults to the host's,
-// and x86_64 is the only one we can boot so far.
+// The guest architectures vmtest boots, named as `uname -m` names them.
+inline constexpr std::string_view k_supported_arches[] = {"x86_64", "aarch64"};
+
+// The architecture used when none is given: the host's, as upstream does,
+// so that a guest of it can use KVM.
+#if defined(__aarch64__)
+inline constexpr std::string_view k_default_arch = "aarch64";
+#else
 inline constexpr std::string_view k_default_arch = "x86_64";
+#endif
 
 // Guest directory the target's base_dir is shared at (read-write).
 inline constexpr std::string_view k_guest_base_dir = "/mnt/vmtest";
@@ -146,5 +153,7 @@ std::string origin_label(const Target& target, const std::string& field);
 
 // Whether vmtest can boot guests of `arch` (names as in `uname -m`).
 bool is_supported_arch(std::string_view arch);
+// The supported arches for messages: "\"x86_64\" or \"aarch64\"".
+std::string supported_arches_text();
 
 }  // namespace vmtest::config

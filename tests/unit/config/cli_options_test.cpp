@@ -227,8 +227,8 @@ TEST(CliOptions, BadReporter) {
 }
 
 TEST(CliOptions, UnsupportedArch) {
-    EXPECT_EQ(usage_error_of({"-a", "aarch64"}),
-              "--arch: unsupported architecture 'aarch64' (supported: x86_64)");
+    EXPECT_EQ(usage_error_of({"-a", "riscv64"}),
+              "--arch: unsupported architecture 'riscv64' (supported: \"x86_64\" or \"aarch64\")");
 }
 
 TEST(CliOptions, KargsTooLongForTheKernel) {

@@ -339,9 +339,9 @@ TEST(ConfigErrors, BiosWithoutUefi) {
 }
 
 TEST(ConfigErrors, UnsupportedArch) {
-    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\narch = \"aarch64\"\n")),
-              "vmtest.toml:5:1: target 'foo': field 'arch' must be \"x86_64\" (the only "
-              "architecture supported so far), got \"aarch64\"");
+    EXPECT_EQ(error_of(with_head("kernel = \"k\"\ncommand = \"c\"\narch = \"arm64\"\n")),
+              "vmtest.toml:5:1: target 'foo': field 'arch' must be \"x86_64\" or \"aarch64\", "
+              "got \"arm64\"");
 }
 
 TEST(ConfigErrors, NonPositiveTimeout) {
