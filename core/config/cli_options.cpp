@@ -261,9 +261,15 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
         require_non_empty(kernel, "--kernel", "a path");
         options.kernel = std::filesystem::path(*kernel);
     }
+    options.arch = optional_string(values, "arch");
+    if (options.arch && !is_supported_arch(*options.arch)) {
+        throw UsageError("--arch: unsupported architecture '" + *options.arch + "' (supported: " +
+                         supported_arches_text() + ")");
+    }
     options.kargs = optional_string(values, "kargs");
     if (options.kargs) {
-        if (const auto problem = kernel_args_problem(*options.kargs)) {
+        const auto arch = options.arch.value_or(std::string(k_default_arch));
+        if (const auto problem = kernel_args_problem(arch, *options.kargs)) {
             throw UsageError("--kargs: " + *problem);
         }
     }
@@ -280,11 +286,6 @@ CliOptions parse_cli(int argc, const char* const argv[]) {
     if (auto modules = optional_string(values, "modules")) {
         require_non_empty(modules, "--modules", "a path");
         options.modules = std::filesystem::path(*modules);
-    }
-    options.arch = optional_string(values, "arch");
-    if (options.arch && !is_supported_arch(*options.arch)) {
-        throw UsageError("--arch: unsupported architecture '" + *options.arch + "' (supported: " +
-                         supported_arches_text() + ")");
     }
     options.qemu_command = optional_string(values, "qemu-command");
     require_non_empty(options.qemu_command, "--qemu-command", "a command");

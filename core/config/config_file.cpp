@@ -13,6 +13,7 @@
 #include "config/config_text_reader.hpp"
 #include "config/control_characters.hpp"
 #include "config/guest_mount_path.hpp"
+#include "config/guest_root_arch.hpp"
 #include "config/kernel_command_line.hpp"
 #include "config/kernel_location.hpp"
 #include "config/memory_size.hpp"
@@ -285,8 +286,14 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     target.image = read_path(reader, "image", base_dir);
     target.uefi = reader.read_bool("uefi").value_or(false);
     target.image_writable = reader.read_bool("image_writable").value_or(false);
+    if (auto arch = reader.read_string("arch")) {
+        if (!is_supported_arch(*arch)) {
+            reader.fail_type("arch", supported_arches_text());
+        }
+        target.arch = std::move(*arch);
+    }
     target.kernel_args = reader.read_string("kernel_args").value_or("");
-    if (const auto problem = kernel_args_problem(target.kernel_args)) {
+    if (const auto problem = kernel_args_problem(target.arch, target.kernel_args)) {
         reader.fail("kernel_args", "field 'kernel_args' " + *problem);
     }
     check_boot_source(reader, target);
@@ -296,11 +303,8 @@ Target read_target(const toml::table& table, std::size_t index, const fs::path& 
     if (auto rootfs = read_path(reader, "rootfs", base_dir)) {
         target.rootfs = std::move(*rootfs);
     }
-    if (auto arch = reader.read_string("arch")) {
-        if (!is_supported_arch(*arch)) {
-            reader.fail_type("arch", supported_arches_text());
-        }
-        target.arch = std::move(*arch);
+    if (const auto problem = guest_root_problem(target)) {
+        reader.fail(problem->field, "field '" + problem->field + "': " + problem->message);
     }
     target.command = reader.require_string("command");
     if (target.command.empty()) {

@@ -12,7 +12,7 @@
 namespace vmtest::config {
 
 // x86's COMMAND_LINE_SIZE is 2048 bytes including the terminating NUL (and
-// bzImage headers say cmdline_size = 2047). x86_64 is the only arch so far.
+// bzImage headers say cmdline_size = 2047); arm64's is 2048 as well.
 inline constexpr std::size_t k_max_kernel_command_line = 2047;
 
 // console on the serial port (the boot log); rdinit: our init is /init of
@@ -20,12 +20,15 @@ inline constexpr std::size_t k_max_kernel_command_line = 2047;
 // -no-reboot turns that into an exit. Unless `verbose`, the kernel is
 // `quiet`: an emulated UART is slow, and printing every boot message costs
 // ~2 s under TCG; warnings, panics and init's own lines are still logged.
-// The user's kernel_args come last so they can override ours.
-std::string kernel_command_line(std::string_view kernel_args, bool verbose);
+// The user's kernel_args come last so they can override ours. `arch` (as
+// `uname -m` names it) decides where the console is.
+std::string kernel_command_line(std::string_view arch, std::string_view kernel_args,
+                                bool verbose);
 
-// Why `kernel_args` cannot be booted, or none: the longest command line
-// vmtest would build with it is too long for the kernel.
-std::optional<std::string> kernel_args_problem(std::string_view kernel_args);
+// Why `kernel_args` cannot be booted on `arch`, or none: the longest
+// command line vmtest would build with it is too long for the kernel.
+std::optional<std::string> kernel_args_problem(std::string_view arch,
+                                               std::string_view kernel_args);
 
 // Whether `kernel_args` ask for a read-only root, as the kernel reads its
 // own `ro` and `rw`: the last of the two words wins; a quoted value

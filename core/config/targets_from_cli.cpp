@@ -1,6 +1,7 @@
 #include "config/targets_from_cli.hpp"
 
 #include "config/control_characters.hpp"
+#include "config/guest_root_arch.hpp"
 #include "config/kernel_location.hpp"
 
 namespace vmtest::config {
@@ -10,6 +11,20 @@ namespace fs = std::filesystem;
 
 fs::path resolve(const fs::path& cwd, const fs::path& path) {
     return (path.is_relative() && !cwd.empty() ? cwd / path : path).lexically_normal();
+}
+
+// A target's --arch or --rootfs (whichever was given, the one the problem is
+// about first) that its guest root cannot run with. The file's own fields
+// were checked when it was read.
+void check_guest_root(const Target& target, const CliOptions& options) {
+    if (!options.arch && !options.rootfs) {
+        return;
+    }
+    if (const auto problem = guest_root_problem(target)) {
+        const bool about_rootfs = problem->field == "rootfs" ? options.rootfs.has_value()
+                                                             : !options.arch.has_value();
+        throw UsageError(std::string(about_rootfs ? "--rootfs: " : "--arch: ") + problem->message);
+    }
 }
 
 }  // namespace
@@ -92,6 +107,7 @@ void apply_overrides(Target& target, const CliOptions& options, const fs::path& 
     if (options.kernel_splats) {
         target.kernel_splats = *options.kernel_splats;
     }
+    check_guest_root(target, options);
 }
 
 }  // namespace vmtest::config

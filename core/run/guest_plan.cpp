@@ -105,7 +105,7 @@ boot::InitConfig init_config_for(const config::Target& target,
 }
 
 std::string kernel_command_line(const config::Target& target, bool verbose) {
-    return config::kernel_command_line(target.kernel_args, verbose);
+    return config::kernel_command_line(target.arch, target.kernel_args, verbose);
 }
 
 sdk::Command command_for(const config::Target& target, const std::vector<std::string>& environment) {

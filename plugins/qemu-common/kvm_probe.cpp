@@ -1,4 +1,5 @@
 #include "kvm_probe.hpp"
+#include "qemu_machine.hpp"
 
 #include <cstdio>
 
@@ -116,7 +117,7 @@ std::optional<std::string> boot_probe(const sdk::Host& host, const sdk::VmSpec& 
     probe.memory = "256M";
     probe.console_log = (dir / "kvm-probe.console").string();
     // No root: the kernel panics right after booting and QEMU exits.
-    probe.cmdline = "console=ttyS0 earlyprintk=serial,ttyS0 panic=-1 rdinit=/vmtest-no-init";
+    probe.cmdline = machine_for(spec.arch).console_args + " panic=-1 rdinit=/vmtest-no-init";
     // Not the user's extra_args: the probe only asks whether KVM runs guest code.
     if (probe.kernel.empty()) {
         // A disk boot (Since ABI 1.3) has no kernel of its own to try: boot

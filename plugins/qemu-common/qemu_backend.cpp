@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "kvm_probe.hpp"
+#include "qemu_machine.hpp"
 #include "qmp_client.hpp"
 #include "vmtest/plugin-support/find_program.hpp"
 #include "vmtest/plugin-support/text_file.hpp"
@@ -46,8 +47,10 @@ sdk::BackendDescription QemuBackend::describe() {
     // "auto": KVM when its probe proves it works, else TCG; both above a
     // third-party backend that declares no priority.
     description.priority = m_accelerator == Accelerator::kvm ? 200 : 100;
-    description.arches = {"x86_64"};
-    description.kernel_formats = {"elf", "bzImage"};
+    // KVM runs guests of the host's own arch only; TCG emulates any.
+    description.arches =
+        m_accelerator == Accelerator::kvm ? std::vector{host_arch()} : supported_arches();
+    description.kernel_formats = {"elf", "bzImage", "Image"};
     description.disk_firmwares = {"bios", "uefi"};
     description.options = {
         {"probe_timeout_ms",
@@ -63,7 +66,8 @@ sdk::BackendDescription QemuBackend::describe() {
 void QemuBackend::probe(const sdk::VmSpec& spec) {
     const std::string binary = qemu_binary(spec, m_options);
     if (!util::find_program(binary)) {
-        throw sdk::unsupported(binary + " not found (install qemu-system-x86)");
+        throw sdk::unsupported(binary + " not found (install " + machine_for(spec.arch).package +
+                               ")");
     }
     if (m_accelerator == Accelerator::kvm) {
         if (auto failure = probe_kvm(m_host, spec, m_options, m_probe_timeout)) {

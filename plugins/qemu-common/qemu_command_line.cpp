@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdint>
 
+#include "qemu_machine.hpp"
 #include "vmtest/plugin-support/split_words.hpp"
 #include "vmtest/sdk/plugin.hpp"
 
@@ -29,9 +30,8 @@ void add(std::vector<std::string>& argv, std::initializer_list<std::string> word
 void add_cpu(std::vector<std::string>& argv, const sdk::VmSpec& spec, Accelerator accelerator,
              const QemuOptions& options) {
     if (accelerator == Accelerator::tcg) {
-        // "max" gives the guest every feature TCG emulates (eBPF JITs and
-        // selftests probe CPU features).
-        add(argv, {"-accel", spec.cpus > 1 ? "tcg,thread=multi" : "tcg", "-cpu", "max"});
+        add(argv, {"-accel", spec.cpus > 1 ? "tcg,thread=multi" : "tcg", "-cpu",
+                   machine_for(spec.arch).tcg_cpu});
         return;
     }
     add(argv, {"-accel", "kvm"});
@@ -155,13 +155,16 @@ std::string kernel_to_boot(const sdk::VmSpec& spec) {
 
 std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator accelerator,
                                            const QemuFiles& files, const QemuOptions& options) {
-    if (spec.arch != "x86_64") {
-        throw sdk::unsupported("arch '" + spec.arch + "' is not supported yet (only x86_64)");
-    }
+    const QemuMachine machine = machine_for(spec.arch);
     const std::string kernel = kernel_to_boot(spec);
     const sdk::Disk* disk = boot_disk(spec);
     if (kernel.empty() && !disk) {
         throw sdk::unsupported("the VM spec gives neither a kernel nor a disk to boot");
+    }
+    if (disk && spec.arch != "x86_64") {
+        // The firmware vmtest hands over (SeaBIOS, OVMF) is x86's.
+        throw sdk::unsupported("QEMU backends boot disk images of x86_64 guests only, not " +
+                               spec.arch);
     }
     for (const auto& channel : spec.channels) {
         if (channel.transport != "virtio-serial") {
@@ -173,7 +176,7 @@ std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator 
     // No default devices or user config: the VM has exactly what is listed
     // here, the same on every host.
     add(argv, {"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"});
-    add(argv, {"-machine", "q35"});
+    add(argv, {"-machine", machine.machine});
     add_cpu(argv, spec, accelerator, options);
     add(argv, {"-smp", std::to_string(spec.cpus), "-m", memory_argument(spec)});
     if (needs_shared_memory(spec)) {

@@ -125,8 +125,47 @@ TEST(QemuCommandLine, RefusesWhatItCannotExpressByName) {
         EXPECT_STREQ(e.what(), "QEMU cannot attach a share of type 'nfs' (supported: 9p, vhost-user-fs)");
     }
     spec = basic_spec();
+    spec.arch = "riscv64";
+    try {
+        qemu_command_line(spec, Accelerator::tcg, {"/q"});
+        FAIL();
+    } catch (const sdk::Error& e) {
+        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
+        EXPECT_STREQ(e.what(), "QEMU backends boot x86_64 and aarch64 guests, not 'riscv64'");
+    }
+}
+
+TEST(QemuCommandLine, Aarch64BootsTheVirtBoardWithTheSameDevices) {
+    auto spec = basic_spec();
     spec.arch = "aarch64";
-    EXPECT_THROW(qemu_command_line(spec, Accelerator::tcg, {"/q"}), sdk::Error);
+    const auto argv = qemu_command_line(spec, Accelerator::tcg, {"/run/x/qmp.sock"});
+    EXPECT_EQ(argv.front(), "qemu-system-aarch64");
+    EXPECT_EQ(after(argv, "-machine"), "virt,gic-version=max");
+    EXPECT_EQ(after(argv, "-cpu"), "max,pauth-impdef=on");
+    EXPECT_EQ(after(argv, "-accel"), "tcg,thread=multi");
+    EXPECT_EQ(after(argv, "-kernel"), "/k/vmlinux");
+    const auto text = joined(argv);
+    EXPECT_THAT(text, HasSubstr("-serial chardev:console"));
+    EXPECT_THAT(text, HasSubstr("virtio-9p-pci,fsdev=share0,mount_tag=vmtest_root"));
+    EXPECT_THAT(text, HasSubstr("-device virtio-serial-pci"));
+
+    const auto kvm = qemu_command_line(spec, Accelerator::kvm, {"/q"});
+    EXPECT_EQ(after(kvm, "-accel"), "kvm");
+    EXPECT_EQ(after(kvm, "-cpu"), "host");
+}
+
+TEST(QemuCommandLine, Aarch64DiskBootsAreRefusedForWantOfItsFirmware) {
+    auto spec = basic_spec();
+    spec.arch = "aarch64";
+    spec.kernel.clear();
+    spec.disks = {{"/img.qcow2", "qcow2", false, true, true}};
+    try {
+        qemu_command_line(spec, Accelerator::tcg, {"/q"});
+        FAIL();
+    } catch (const sdk::Error& e) {
+        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
+        EXPECT_THAT(e.what(), HasSubstr("disk images of x86_64 guests only"));
+    }
 }
 
 TEST(QemuCommandLine, DisksBecomeVirtioDrives) {

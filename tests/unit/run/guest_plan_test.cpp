@@ -136,6 +136,14 @@ TEST(GuestPlan, KernelCommandLinePutsUserArgumentsLast) {
               "console=ttyS0 panic=-1 rdinit=/init no_timer_check earlyprintk=serial,ttyS0 quiet=0 loglevel=7");
 }
 
+TEST(GuestPlan, KernelCommandLineOfAarch64UsesTheVirtBoardsUart) {
+    auto t = target();
+    t.arch = "aarch64";
+    t.kernel_args = "loglevel=7";
+    EXPECT_EQ(kernel_command_line(t, false),
+              "console=ttyAMA0 panic=-1 rdinit=/init quiet earlycon loglevel=7");
+}
+
 TEST(GuestPlan, CommandRunsInAShellInTheWorkdirWithTheGivenEnvironment) {
     const auto command = command_for(target(), {"A=1"});
     // $0 is the shell's short name, as in danobi/vmtest.
