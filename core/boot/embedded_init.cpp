@@ -5,8 +5,8 @@
 extern "C" {
 // Defined in embedded_init.S; an arch whose init was not built has an empty
 // range.
-#define VMTEST_DECLARE_INIT(arch)                                                   \
-    __attribute__((visibility("hidden"))) extern const std::byte vmtest_init_##arch##_start[]; \
+#define VMTEST_DECLARE_INIT(arch)                                                                  \
+    __attribute__((visibility("hidden"))) extern const std::byte vmtest_init_##arch##_start[];     \
     __attribute__((visibility("hidden"))) extern const std::byte vmtest_init_##arch##_end[];
 VMTEST_DECLARE_INIT(x86_64)
 VMTEST_DECLARE_INIT(aarch64)

@@ -40,9 +40,9 @@ Elf64_Ehdr elf_header_of(std::span<const std::byte> file) {
 
 // Skips (with the reason) where this build has no init for `arch`: a build
 // without its cross compiler. CI installs it, so there it never skips.
-#define SKIP_UNLESS_BUILT(arch)                                                          \
-    if (!has_embedded_init(arch)) {                                                      \
-        GTEST_SKIP() << missing_init_message(arch);                                      \
+#define SKIP_UNLESS_BUILT(arch)                                                                    \
+    if (!has_embedded_init(arch)) {                                                                \
+        GTEST_SKIP() << missing_init_message(arch);                                                \
     }
 
 class EmbeddedInitOfArch : public ::testing::TestWithParam<std::string_view> {};
@@ -108,6 +108,8 @@ TEST(EmbeddedInit, AnUnknownArchHasNone) {
 }
 
 TEST(EmbeddedInit, EachArchsInitramfsCarriesItsOwnInit) {
+    // Every arch's, where built; an aarch64 guest's (the one a cross compiler
+    // makes on an x86 host) is the point.
     SKIP_UNLESS_BUILT("aarch64");
     test::TempDir dir;
     const auto module = dir.path() / "mods/kernel/virtio.ko";
@@ -118,10 +120,12 @@ TEST(EmbeddedInit, EachArchsInitramfsCarriesItsOwnInit) {
     const auto cache = dir.path() / "cache";
 
     std::set<std::filesystem::path> bases;
+    std::size_t built = 0;
     for (std::string_view arch : config::k_supported_arches) {
         if (!has_embedded_init(arch)) {
             continue;
         }
+        ++built;
         const auto init = embedded_init(arch);
         const auto out = dir.path() / (std::string(arch) + ".cpio");
         InitramfsBuilder(init).build(config, {module}, cache, out);
@@ -135,7 +139,8 @@ TEST(EmbeddedInit, EachArchsInitramfsCarriesItsOwnInit) {
         EXPECT_TRUE(bases.insert(InitramfsBuilder(init).build_base({module}, cache)).second)
             << arch;
     }
-    EXPECT_EQ(bases.size(), std::size(config::k_supported_arches));
+    EXPECT_GE(built, 2U);
+    EXPECT_EQ(bases.size(), built);
 }
 
 }  // namespace
