@@ -3,7 +3,6 @@
 #include "boot/boot_error.hpp"
 #include "boot/content_hash.hpp"
 #include "boot/cpio_writer.hpp"
-#include "boot/embedded_init.hpp"
 #include "boot/file_io.hpp"
 #include "boot/modinfo.hpp"
 #include "boot/module_resolver.hpp"
@@ -66,8 +65,6 @@ std::vector<std::string> initramfs_module_paths(
     }
     return paths;
 }
-
-InitramfsBuilder::InitramfsBuilder() : m_init(embedded_init()) {}
 
 InitramfsBuilder::InitramfsBuilder(std::span<const std::byte> init_binary) : m_init(init_binary) {}
 

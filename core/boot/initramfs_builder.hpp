@@ -21,13 +21,13 @@ namespace vmtest::boot {
 //  - a base archive with /init (vmtest-init), /dev/console, the mount points
 //    the init uses, and the kernel modules (decompressed here, so the init
 //    only needs finit_module). It depends only on the init and the modules,
-//    so it is cached as <cache_dir>/initramfs/<content hash>.cpio;
+//    so it is cached as <cache_dir>/initramfs/<content hash>.cpio (the hash
+//    covers the init's bytes, so each arch's init has entries of its own);
 //  - a tiny per-run archive with /vmtest/init.conf.
 class InitramfsBuilder {
 public:
-    // Uses the vmtest-init embedded in this library.
-    InitramfsBuilder();
-    // Uses another init binary (tests); the bytes must outlive the builder.
+    // `init_binary` is the guest's /init: embedded_init(arch) for a guest of
+    // `arch`, another binary in tests. The bytes must outlive the builder.
     explicit InitramfsBuilder(std::span<const std::byte> init_binary);
 
     // Writes the initramfs to `out_path` (atomically) and returns it.

@@ -68,9 +68,10 @@ void resolve_guest_modules(KernelSetup& setup, const config::Target& target,
 }
 
 void write_initramfs(const KernelSetup& kernel, boot::InitConfig init,
-                     const std::filesystem::path& cache_dir, const std::filesystem::path& output) {
+                     std::span<const std::byte> guest_init, const std::filesystem::path& cache_dir,
+                     const std::filesystem::path& output) {
     init.modules = boot::initramfs_module_paths(kernel.modules);
-    boot::InitramfsBuilder().build(init, kernel.modules, cache_dir, output);
+    boot::InitramfsBuilder(guest_init).build(init, kernel.modules, cache_dir, output);
 }
 
 }  // namespace vmtest::run

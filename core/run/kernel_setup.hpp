@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,10 @@ void resolve_guest_modules(KernelSetup& kernel, const config::Target& target,
                            const std::vector<std::string>& wanted);
 
 // Writes the initramfs for `init` (whose module list is filled in here) to
-// `output`; the part that only depends on init and modules is cached.
+// `output`, with `guest_init` (boot::embedded_init(target's arch)) as its
+// /init; the part that only depends on the init and modules is cached.
 void write_initramfs(const KernelSetup& kernel, boot::InitConfig init,
-                     const std::filesystem::path& cache_dir, const std::filesystem::path& output);
+                     std::span<const std::byte> guest_init, const std::filesystem::path& cache_dir,
+                     const std::filesystem::path& output);
 
 }  // namespace vmtest::run

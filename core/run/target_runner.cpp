@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "boot/embedded_init.hpp"
 #include "config/memory_size.hpp"
 #include "image/boot_stages.hpp"
 #include "image/disk_image.hpp"
@@ -121,6 +122,8 @@ class TargetRun {
             execute_image();
             return;
         }
+        // A vmtest built without this arch's init fails first, in one line.
+        const auto guest_init = boot::embedded_init(m_target.arch);
         require_directory(m_target.rootfs, "rootfs");
         const auto exports = exports_for(m_target);
         start_plugins(exports);
@@ -151,7 +154,7 @@ class TargetRun {
 
         const auto init =
             init_config_for(m_target, prepared.mounts, runner, kernel.hints, m_env.debug);
-        write_initramfs(kernel, init, m_env.cache_dir, initrd);
+        write_initramfs(kernel, init, guest_init, m_env.cache_dir, initrd);
         boot(spec, backend);
         connect();
         run_command();

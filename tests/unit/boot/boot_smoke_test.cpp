@@ -3,9 +3,11 @@
 // extraction, module resolution, the cpio layout, and vmtest-init's whole
 // sequence up to the control-port handshake and a clean power-off.
 
+#include "boot/embedded_init.hpp"
 #include "boot/initramfs_builder.hpp"
 #include "boot/kernel_image.hpp"
 #include "boot/module_resolver.hpp"
+#include "config/target.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -188,7 +190,7 @@ protected:
 
     std::filesystem::path build(const InitConfig& config) {
         auto out = m_dir.path() / "initramfs.cpio";
-        InitramfsBuilder builder;
+        InitramfsBuilder builder(embedded_init(config::k_default_arch));
         auto cold_start = Clock::now();
         builder.build(config, m_modules, m_dir.path() / "cache", out);
         auto cold = Clock::now() - cold_start;

@@ -1,14 +1,10 @@
 #include "boot/boot_error.hpp"
-#include "boot/elf_notes.hpp"
-#include "boot/embedded_init.hpp"
 #include "boot/init_config_parser.hpp"
 #include "boot/initramfs_builder.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstring>
-#include <elf.h>
 #include <sys/stat.h>
 
 namespace vmtest::boot {
@@ -125,22 +121,6 @@ TEST_F(InitramfsBuilderTest, UnreadableModuleNamesThePath) {
     } catch (const BootError& error) {
         EXPECT_NE(std::string(error.what()).find(missing.string()), std::string::npos) << error.what();
     }
-}
-
-TEST(EmbeddedInit, IsAStaticElfExecutable) {
-    auto init = embedded_init();
-    ASSERT_GT(init.size(), sizeof(Elf64_Ehdr));
-    ASSERT_TRUE(is_elf(init));
-    Elf64_Ehdr ehdr;
-    std::memcpy(&ehdr, init.data(), sizeof(ehdr));
-    EXPECT_EQ(ehdr.e_machine, EM_X86_64);
-    // Static: no PT_INTERP (no dynamic loader needed in the initramfs).
-    for (unsigned i = 0; i < ehdr.e_phnum; ++i) {
-        Elf64_Phdr phdr;
-        std::memcpy(&phdr, init.data() + ehdr.e_phoff + i * sizeof(phdr), sizeof(phdr));
-        EXPECT_NE(phdr.p_type, static_cast<unsigned>(PT_INTERP));
-    }
-    EXPECT_LT(init.size(), 2U << 20) << "the init should stay small";
 }
 
 }  // namespace
