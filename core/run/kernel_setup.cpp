@@ -28,13 +28,15 @@ void require_kernel_arch(const boot::KernelImage& image, const config::Target& t
     if (image.arch.empty() || image.arch == target.arch) {
         return;
     }
-    std::string message = "kernel " + image.path.string() + " is an " + image.arch +
-                          " kernel, but target '" + target.name + "' has arch \"" + target.arch +
-                          "\"";
+    // Either side may be the mistake: a host's default kernel for a foreign
+    // target, or a foreign kernel for a target left at the host's arch.
+    std::string fixes = "give it an " + target.arch + " kernel";
     if (config::is_supported_arch(image.arch)) {
-        message += " (set arch = \"" + image.arch + "\", or -a " + image.arch + ")";
+        fixes += ", or set arch = \"" + image.arch + "\" (-a " + image.arch + ")";
     }
-    throw std::runtime_error(message);
+    throw std::runtime_error("kernel " + image.path.string() + " is an " + image.arch +
+                             " kernel, but target '" + target.name + "' has arch \"" +
+                             target.arch + "\" (" + fixes + ")");
 }
 
 }  // namespace

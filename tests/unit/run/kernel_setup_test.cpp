@@ -76,23 +76,24 @@ TEST_F(KernelSetupTest, AKernelOfAnotherArchIsRefusedInOneLine) {
     const auto arm64 = write("vmlinuz-6.9.0-arm64", test::make_arm64_image(k_version));
     EXPECT_EQ(error_of(target(arm64, "x86_64")),
               "kernel " + arm64.string() +
-                  " is an aarch64 kernel, but target 'foo' has arch \"x86_64\" (set arch = "
-                  "\"aarch64\", or -a aarch64)");
+                  " is an aarch64 kernel, but target 'foo' has arch \"x86_64\" (give it an "
+                  "x86_64 kernel, or set arch = \"aarch64\" (-a aarch64))");
     const auto x86 = bzimage();
     EXPECT_EQ(error_of(target(x86, "aarch64")),
               "kernel " + x86.string() +
-                  " is an x86_64 kernel, but target 'foo' has arch \"aarch64\" (set arch = "
-                  "\"x86_64\", or -a x86_64)");
+                  " is an x86_64 kernel, but target 'foo' has arch \"aarch64\" (give it an "
+                  "aarch64 kernel, or set arch = \"x86_64\" (-a x86_64))");
     // Nothing was extracted for a kernel that cannot boot.
     EXPECT_FALSE(fs::exists(m_cache));
 }
 
-// An arch vmtest cannot boot at all is not offered as the fix.
+// An arch vmtest cannot boot at all is not offered as a fix.
 TEST_F(KernelSetupTest, AnUnsupportedArchIsNamedWithoutAFix) {
     const auto big_endian = write("Image", test::make_arm64_image(k_version, 0, 0x0b));
     EXPECT_EQ(error_of(target(big_endian, "aarch64")),
               "kernel " + big_endian.string() +
-                  " is an aarch64_be kernel, but target 'foo' has arch \"aarch64\"");
+                  " is an aarch64_be kernel, but target 'foo' has arch \"aarch64\" (give it "
+                  "an aarch64 kernel)");
 }
 
 // A file whose arch cannot be told is left to the boot (and its own error).
