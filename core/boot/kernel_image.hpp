@@ -42,7 +42,8 @@ struct KernelImage {
 
 // A kernel QEMU can start through its PVH entry point: an ELF input with a
 // PVH note as is, or the vmlinux decompressed out of a bzImage and cached as
-// `<cache_dir>/vmlinux/<content hash of the bzImage>.elf`. nullopt when the
+// `<cache_dir>/vmlinux/<content hash of the bzImage>.elf`. nullopt for an
+// arm64 Image (QEMU boots it, gzipped or not, as it is), when the
 // payload's compression is not xz/gzip/zstd, the result is not ELF, or it
 // has no PVH note (then the caller boots the bzImage, just more slowly).
 // Throws BootError for I/O errors and corrupt payloads.
