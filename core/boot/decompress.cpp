@@ -21,12 +21,18 @@ namespace {
 constexpr std::size_t k_growth_step = 4 << 20;
 constexpr std::size_t k_max_size_hint = 1ULL << 30;
 
-void grow(std::vector<std::byte>& output, std::size_t used) {
-    output.resize(std::max(output.size() * 2, used + k_growth_step));
+// Grows the output buffer, never beyond `limit`; false when it is full at
+// the limit already, so the decoder stops there.
+bool grow(std::vector<std::byte>& output, std::size_t used, std::size_t limit) {
+    if (used >= limit) {
+        return false;
+    }
+    output.resize(std::min(limit, std::max(output.size() * 2, used + k_growth_step)));
+    return true;
 }
 
 std::vector<std::byte> decompress_xz(std::span<const std::byte> input, std::string_view what,
-                                     std::vector<std::byte> output) {
+                                     std::size_t limit, std::vector<std::byte> output) {
     lzma_stream stream = LZMA_STREAM_INIT;
     // No LZMA_CONCATENATED: stop after the first stream, the kernel's size
     // trailer follows it.
@@ -37,8 +43,8 @@ std::vector<std::byte> decompress_xz(std::span<const std::byte> input, std::stri
     stream.avail_in = input.size();
     std::size_t used = 0;
     for (;;) {
-        if (used == output.size()) {
-            grow(output, used);
+        if (used == output.size() && !grow(output, used, limit)) {
+            break;
         }
         stream.next_out = reinterpret_cast<std::uint8_t*>(output.data() + used);
         stream.avail_out = output.size() - used;
@@ -59,7 +65,7 @@ std::vector<std::byte> decompress_xz(std::span<const std::byte> input, std::stri
 }
 
 std::vector<std::byte> decompress_gzip(std::span<const std::byte> input, std::string_view what,
-                                       std::vector<std::byte> output) {
+                                       std::size_t limit, std::vector<std::byte> output) {
     z_stream stream{};
     // 16 + MAX_WBITS: expect a gzip wrapper, not a raw zlib stream.
     if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) {
@@ -68,8 +74,8 @@ std::vector<std::byte> decompress_gzip(std::span<const std::byte> input, std::st
     std::size_t consumed = 0;
     std::size_t used = 0;
     for (;;) {
-        if (used == output.size()) {
-            grow(output, used);
+        if (used == output.size() && !grow(output, used, limit)) {
+            break;
         }
         // zlib counts in 32-bit units, so feed at most 1 GiB per call.
         std::size_t in_now = std::min<std::size_t>(input.size() - consumed, 1U << 30);
@@ -96,7 +102,7 @@ std::vector<std::byte> decompress_gzip(std::span<const std::byte> input, std::st
 }
 
 std::vector<std::byte> decompress_zstd(std::span<const std::byte> input, std::string_view what,
-                                       std::vector<std::byte> output) {
+                                       std::size_t limit, std::vector<std::byte> output) {
     ZSTD_DCtx* context = ZSTD_createDCtx();
     if (context == nullptr) {
         throw BootError("cannot initialise the zstd decoder for " + std::string(what));
@@ -106,8 +112,8 @@ std::vector<std::byte> decompress_zstd(std::span<const std::byte> input, std::st
     ZSTD_inBuffer in{input.data(), input.size(), 0};
     std::size_t used = 0;
     for (;;) {
-        if (used == output.size()) {
-            grow(output, used);
+        if (used == output.size() && !grow(output, used, limit)) {
+            break;
         }
         ZSTD_outBuffer out{output.data() + used, output.size() - used, 0};
         std::size_t result = ZSTD_decompressStream(context, &out, &in);
@@ -172,13 +178,13 @@ Compression detect_compression(std::span<const std::byte> bytes) {
 }
 
 std::vector<std::byte> decompress(Compression compression, std::span<const std::byte> input,
-                                  std::string_view what, std::size_t size_hint) {
+                                  std::string_view what, std::size_t size_hint, std::size_t limit) {
     std::vector<std::byte> output;
-    output.resize(std::min(size_hint, k_max_size_hint));
+    output.resize(std::min({size_hint, k_max_size_hint, limit}));
     switch (compression) {
-        case Compression::xz: return decompress_xz(input, what, std::move(output));
-        case Compression::gzip: return decompress_gzip(input, what, std::move(output));
-        case Compression::zstd: return decompress_zstd(input, what, std::move(output));
+        case Compression::xz: return decompress_xz(input, what, limit, std::move(output));
+        case Compression::gzip: return decompress_gzip(input, what, limit, std::move(output));
+        case Compression::zstd: return decompress_zstd(input, what, limit, std::move(output));
         case Compression::none:
         case Compression::other: break;
     }

@@ -13,7 +13,17 @@
 // to a NUL-terminated string in the setup code that begins with the release:
 // "6.1.0-56-amd64 (debian-kernel@lists.debian.org) #1 SMP ...".
 // An uncompressed vmlinux is a plain ELF file; its release is found in the
-// banner "Linux version <release> (...)" in its read-only data.
+// banner "Linux version <release> (...)" in its read-only data, its machine
+// in the ELF header's e_machine.
+// The arm64 boot image ("Image", Documentation/arch/arm64/booting.rst) is the
+// kernel's memory image with a 64-byte header in front: code0/code1 (an
+// "MZ" and a branch when it carries an EFI stub), text_offset, image_size,
+// flags (bit 0: big endian) and the magic "ARM\x64" at 0x38. It has no field
+// for the release, so that comes from the banner as for a vmlinux. Debian
+// ships it uncompressed as vmlinuz (32-44 MB); `make` also writes Image.gz,
+// a plain gzip of it, which QEMU decompresses when it loads the kernel.
+// (An EFI zboot image, "MZ" then "zimg" at 4, is not recognised: QEMU 7.2
+// cannot boot it, and Debian does not build its arm64 kernels that way.)
 
 #include "boot/kernel_image.hpp"
 
@@ -45,6 +55,17 @@ constexpr std::size_t k_payload_offset_at = 0x248;
 constexpr std::size_t k_payload_length_at = 0x24c;
 constexpr std::uint16_t k_min_protocol_with_payload = 0x0208;
 constexpr std::string_view k_banner = "Linux version ";
+constexpr std::size_t k_arm64_magic_at = 0x38;
+constexpr std::size_t k_arm64_flags_at = 0x18;
+constexpr std::string_view k_arm64_magic = "ARM\x64";
+constexpr std::size_t k_arm64_header_size = 0x40;
+// QEMU refuses a gzipped kernel that decompresses to more than this
+// (LOAD_IMAGE_MAX_GUNZIP_BYTES), so nothing larger is worth reading.
+constexpr std::size_t k_max_gunzipped_image = 256ULL << 20;
+constexpr std::size_t k_elf_data_at = 5;  // e_ident[EI_DATA]: 1 little, 2 big endian
+constexpr std::size_t k_elf_machine_at = 18;
+constexpr std::uint16_t k_em_x86_64 = 62;
+constexpr std::uint16_t k_em_aarch64 = 183;
 
 class ReadOnlyFile {
 public:
@@ -105,6 +126,31 @@ bool is_bzimage(std::span<const std::byte> header) {
            std::memcmp(header.data() + k_header_magic_at, "HdrS", 4) == 0;
 }
 
+bool is_arm64_image(std::span<const std::byte> header) {
+    return header.size() >= k_arm64_header_size &&
+           std::memcmp(header.data() + k_arm64_magic_at, k_arm64_magic.data(),
+                       k_arm64_magic.size()) == 0;
+}
+
+// A big-endian arm64 kernel is "aarch64_be" to `uname -m`.
+std::string arm64_image_arch(std::span<const std::byte> header) {
+    bool big_endian = (le32(header, k_arm64_flags_at) & 1U) != 0;
+    return big_endian ? "aarch64_be" : "aarch64";
+}
+
+// The machines vmtest boots; any other ELF (i386, big endian, ...) is left
+// without an arch rather than named wrongly.
+std::string elf_arch(std::span<const std::byte> header) {
+    if (header.size() < k_elf_machine_at + 2 || header[k_elf_data_at] != std::byte{1}) {
+        return "";
+    }
+    switch (le16(header, k_elf_machine_at)) {
+        case k_em_x86_64: return "x86_64";
+        case k_em_aarch64: return "aarch64";
+        default: return "";
+    }
+}
+
 // A release is the run of printable, non-space characters at `text`.
 std::string release_at(std::span<const std::byte> bytes, std::size_t at) {
     std::string release;
@@ -152,49 +198,99 @@ void inspect_bzimage(const ReadOnlyFile& file, std::span<const std::byte> header
     }
 }
 
-// Scans the file for the kernel banner in chunks, keeping the tail of each
+// Finds the kernel banner in bytes given in chunks, keeping the tail of each
 // chunk so a banner split across two chunks is still found.
-std::string find_banner_release(const std::filesystem::path& path) {
-    constexpr std::size_t k_max_release = 64;
-    std::string release;
-    std::vector<std::byte> window;
-    // Looks for the banner in `window`; unless `at_end`, a hit too close to
-    // the end of the window to read the release is left for the next chunk.
-    auto scan = [&](bool at_end) {
+class BannerScanner {
+public:
+    void feed(std::span<const std::byte> chunk) {
+        if (m_release.empty()) {
+            m_window.insert(m_window.end(), chunk.begin(), chunk.end());
+            scan(false);
+        }
+    }
+
+    // The release, once every chunk has been fed; empty when there is none.
+    std::string finish() {
+        if (m_release.empty()) {
+            scan(true);
+        }
+        return m_release;
+    }
+
+private:
+    static constexpr std::size_t k_max_release = 64;
+
+    // Looks for the banner in the window; unless `at_end`, a hit too close
+    // to the end of the window to read the release is left for the next chunk.
+    void scan(bool at_end) {
         std::size_t from = 0;
         for (;;) {
-            const void* found = ::memmem(window.data() + from, window.size() - from,
+            const void* found = ::memmem(m_window.data() + from, m_window.size() - from,
                                          k_banner.data(), k_banner.size());
             if (found == nullptr) {
                 break;
             }
-            auto hit = static_cast<std::size_t>(static_cast<const std::byte*>(found) - window.data());
+            auto hit = static_cast<std::size_t>(static_cast<const std::byte*>(found) -
+                                                m_window.data());
             std::size_t at = hit + k_banner.size();
-            if (!at_end && at + k_max_release > window.size()) {
-                window.erase(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(hit));
+            if (!at_end && at + k_max_release > m_window.size()) {
+                m_window.erase(m_window.begin(),
+                               m_window.begin() + static_cast<std::ptrdiff_t>(hit));
                 return;
             }
             // The format string "Linux version %s" has no digit here; the banner does.
-            std::string candidate = release_at(window, at);
+            std::string candidate = release_at(m_window, at);
             if (!candidate.empty() && candidate[0] >= '0' && candidate[0] <= '9') {
-                release = candidate;
+                m_release = candidate;
+                m_window.clear();
                 return;
             }
             from = hit + 1;
         }
-        std::size_t keep = std::min<std::size_t>(window.size(), k_banner.size() + k_max_release);
-        window.erase(window.begin(), window.end() - static_cast<std::ptrdiff_t>(keep));
-    };
-    read_file_chunks(path, [&](std::span<const std::byte> chunk) {
-        if (release.empty()) {
-            window.insert(window.end(), chunk.begin(), chunk.end());
-            scan(false);
-        }
-    });
-    if (release.empty()) {
-        scan(true);
+        std::size_t keep = std::min<std::size_t>(m_window.size(), k_banner.size() + k_max_release);
+        m_window.erase(m_window.begin(), m_window.end() - static_cast<std::ptrdiff_t>(keep));
     }
-    return release;
+
+    std::vector<std::byte> m_window;
+    std::string m_release;
+};
+
+std::string find_banner_release(const std::filesystem::path& path) {
+    BannerScanner scanner;
+    read_file_chunks(path, [&](std::span<const std::byte> chunk) { scanner.feed(chunk); });
+    return scanner.finish();
+}
+
+std::string find_banner_release(std::span<const std::byte> bytes) {
+    BannerScanner scanner;
+    scanner.feed(bytes);
+    return scanner.finish();
+}
+
+// A gzip stream is an arm64 Image when the first bytes it decompresses to
+// are one (its start is plenty to tell); only then is the whole file read
+// and decompressed, for the banner.
+void inspect_if_gzipped_arm64_image(const ReadOnlyFile& file, KernelImage& image) {
+    constexpr std::size_t k_peek = 64 << 10;
+    const std::string name = "kernel image " + image.path.string();
+    std::vector<std::byte> header;
+    try {
+        header = decompress(Compression::gzip, file.read_at(0, k_peek), name,
+                            k_arm64_header_size, k_arm64_header_size);
+    } catch (const BootError&) {
+        return;  // not a gzip stream after all: no kernel we know
+    }
+    if (!is_arm64_image(header)) {
+        return;
+    }
+    image.format = KernelFormat::arm64_image;
+    image.compression = Compression::gzip;
+    image.arch = arm64_image_arch(header);
+    std::vector<std::byte> gzipped = read_file(image.path);
+    // gzip's trailer holds the uncompressed size (mod 2^32): the size hint.
+    std::size_t size_hint = gzipped.size() >= 4 ? le32(gzipped, gzipped.size() - 4) : 0;
+    image.release = find_banner_release(
+        decompress(Compression::gzip, gzipped, name, size_hint, k_max_gunzipped_image));
 }
 
 std::filesystem::path create_cache_subdir(const std::filesystem::path& cache_dir,
@@ -214,6 +310,7 @@ std::string_view to_string(KernelFormat format) {
     switch (format) {
         case KernelFormat::bzimage: return "bzImage";
         case KernelFormat::elf: return "ELF vmlinux";
+        case KernelFormat::arm64_image: return "arm64 Image";
         case KernelFormat::unknown: return "unknown";
     }
     return "unknown";
@@ -226,10 +323,18 @@ KernelImage inspect(const std::filesystem::path& path) {
     std::vector<std::byte> header = file.read_at(0, 0x400);
     if (is_bzimage(header)) {
         image.format = KernelFormat::bzimage;
+        image.arch = "x86_64";
         inspect_bzimage(file, header, image);
     } else if (is_elf(header)) {
         image.format = KernelFormat::elf;
+        image.arch = elf_arch(header);
         image.release = find_banner_release(path);
+    } else if (is_arm64_image(header)) {
+        image.format = KernelFormat::arm64_image;
+        image.arch = arm64_image_arch(header);
+        image.release = find_banner_release(path);
+    } else if (detect_compression(header) == Compression::gzip) {
+        inspect_if_gzipped_arm64_image(file, image);
     }
     return image;
 }

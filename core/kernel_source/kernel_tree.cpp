@@ -10,7 +10,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view k_build_tree_image = "arch/x86/boot/bzImage";
+// The image a build leaves, per arch; arm64's uncompressed Image first, as it
+// boots without QEMU decompressing it (`make` writes both).
+constexpr std::string_view k_build_tree_images[] = {
+    "arch/x86/boot/bzImage", "arch/arm64/boot/Image", "arch/arm64/boot/Image.gz"};
 constexpr std::string_view k_module_roots[] = {"lib/modules", "usr/lib/modules"};
 
 bool is_regular(const fs::path& path) {
@@ -54,13 +57,17 @@ KernelDirectory inspect_kernel_directory(const fs::path& dir) {
                                     " as its modules");
         }
     }
-    if (is_regular(dir / k_build_tree_image)) {
-        return {KernelDirectory::Layout::build_tree, dir / k_build_tree_image};
+    std::string build_tree_images;
+    for (std::string_view image : k_build_tree_images) {
+        if (is_regular(dir / image)) {
+            return {KernelDirectory::Layout::build_tree, dir / image};
+        }
+        build_tree_images += (build_tree_images.empty() ? "" : ", ") + std::string(image);
     }
     throw KernelSourceError(dir.string() +
                             " holds no kernel: neither boot/vmlinuz-* (an installed "
                             "kernel) nor " +
-                            std::string(k_build_tree_image) + " (a built kernel tree)");
+                            build_tree_images + " (a built kernel tree)");
 }
 
 std::optional<fs::path> find_modules_directory(const fs::path& dir, const std::string& release) {

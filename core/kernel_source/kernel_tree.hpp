@@ -3,8 +3,9 @@
 //    modules_install INSTALL_MOD_PATH=D` or unpacking a linux-image package
 //    leaves it: D/boot/vmlinuz-<release> (or D/vmlinuz-<release>) and
 //    D/lib/modules/<release> (or D/usr/lib/modules/<release>, merged /usr);
-//  - a kernel build tree: D/arch/x86/boot/bzImage, with its modules (when
-//    it has any) beside their sources and listed in D/modules.order.
+//  - a kernel build tree: D/arch/x86/boot/bzImage or D/arch/arm64/boot/Image
+//    (or Image.gz), with its modules (when it has any) beside their sources
+//    and listed in D/modules.order.
 #pragma once
 
 #include <filesystem>

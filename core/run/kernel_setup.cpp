@@ -8,6 +8,38 @@
 #include "util/file_kind.hpp"
 
 namespace vmtest::run {
+namespace {
+
+// The VM spec's names (sdk/README.md), not the ones messages use.
+std::string_view vm_spec_format(boot::KernelFormat format) {
+    switch (format) {
+        case boot::KernelFormat::bzimage: return "bzImage";
+        case boot::KernelFormat::elf: return "elf";
+        case boot::KernelFormat::arm64_image: return "Image";
+        case boot::KernelFormat::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+// A kernel of another machine cannot boot, whatever QEMU would say about
+// it later; the same kind of failure as a file that is no kernel at all
+// (an infrastructure error, 69), but named before anything starts.
+void require_kernel_arch(const boot::KernelImage& image, const config::Target& target) {
+    if (image.arch.empty() || image.arch == target.arch) {
+        return;
+    }
+    // Either side may be the mistake: a host's default kernel for a foreign
+    // target, or a foreign kernel for a target left at the host's arch.
+    std::string fixes = "give it an " + target.arch + " kernel";
+    if (config::is_supported_arch(image.arch)) {
+        fixes += ", or set arch = \"" + image.arch + "\" (-a " + image.arch + ")";
+    }
+    throw std::runtime_error("kernel " + image.path.string() + " is an " + image.arch +
+                             " kernel, but target '" + target.name + "' has arch \"" +
+                             target.arch + "\" (" + fixes + ")");
+}
+
+}  // namespace
 
 KernelSetup prepare_kernel(const config::Target& target, const std::filesystem::path& cache_dir) {
     const auto& kernel_path = *target.kernel;
@@ -18,13 +50,11 @@ KernelSetup prepare_kernel(const config::Target& target, const std::filesystem::
     }
     KernelSetup setup;
     const auto image = boot::inspect(kernel_path);
+    require_kernel_arch(image, target);
     setup.release = image.release;
     setup.boot_kernel = kernel_path;
     setup.image = kernel_path;
-    // The VM spec's names (sdk/README.md), not the ones messages use.
-    setup.image_format = image.format == boot::KernelFormat::bzimage ? "bzImage"
-                         : image.format == boot::KernelFormat::elf   ? "elf"
-                                                                      : "unknown";
+    setup.image_format = vm_spec_format(image.format);
     setup.pvh_elf = boot::extract_pvh_vmlinux(image, cache_dir);
     if (setup.pvh_elf) {
         setup.boot_kernel = *setup.pvh_elf;

@@ -15,7 +15,7 @@ namespace vmtest::run {
 struct KernelSetup {
     std::filesystem::path boot_kernel;  // for 1.x backends: pvh_elf if any, else image
     std::filesystem::path image;        // the kernel file as given
-    std::string image_format;           // "bzImage", "elf" or "unknown"
+    std::string image_format;           // "bzImage", "elf", "Image" or "unknown"
     std::optional<std::filesystem::path> pvh_elf;  // an ELF with a PVH entry (maybe extracted)
     std::string release;                // read from the image itself
     std::vector<std::filesystem::path> modules;  // host files, in load order
@@ -23,7 +23,8 @@ struct KernelSetup {
 };
 
 // Reads the kernel's release from the image and prefers its extracted PVH
-// vmlinux (cached; boots without the slow in-guest decompression). The
+// vmlinux (cached; boots without the slow in-guest decompression). Throws
+// when the image is a kernel of another arch than the target's. The
 // modules come later (resolve_guest_modules): which ones depends on the
 // backend, and choosing it may need the kernel.
 KernelSetup prepare_kernel(const config::Target& target, const std::filesystem::path& cache_dir);

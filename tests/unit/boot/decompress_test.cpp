@@ -48,6 +48,34 @@ TEST_P(DecompressRoundTrip, TruncatedInputThrowsNamingTheSource) {
     }
 }
 
+// A limit stops the output there, whatever the stream holds: a header can
+// be read without decompressing the rest, and a huge stream costs no more.
+TEST_P(DecompressRoundTrip, LimitStopsTheOutput) {
+    std::vector<std::byte> input = sample_data();
+    std::vector<std::byte> packed = GetParam().compress(input);
+    for (std::size_t limit : {std::size_t{0}, std::size_t{64}, input.size() / 2,
+                              input.size(), input.size() + 1}) {
+        std::vector<std::byte> expected(input.begin(),
+                                        input.begin() + static_cast<std::ptrdiff_t>(
+                                                            std::min(limit, input.size())));
+        EXPECT_EQ(decompress(GetParam().compression, packed, "test", 0, limit), expected)
+            << "limit " << limit;
+        EXPECT_EQ(decompress(GetParam().compression, packed, "test", input.size() * 2, limit),
+                  expected)
+            << "limit " << limit << " with a larger size hint";
+    }
+}
+
+// inspect() reads a gzipped kernel's header from the start of the file: the
+// start of a gzip stream whose end is missing is still its start.
+TEST(Decompress, GzipLimitNeedsOnlyTheStartOfTheStream) {
+    std::vector<std::byte> input = sample_data();
+    std::vector<std::byte> packed = test::compress_gzip(input);
+    packed.resize(packed.size() / 2);
+    EXPECT_EQ(decompress(Compression::gzip, packed, "test", 0, 64),
+              std::vector<std::byte>(input.begin(), input.begin() + 64));
+}
+
 INSTANTIATE_TEST_SUITE_P(AllFormats, DecompressRoundTrip,
                          ::testing::Values(Case{Compression::xz, test::compress_xz},
                                            Case{Compression::gzip, test::compress_gzip},

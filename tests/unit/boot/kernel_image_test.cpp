@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 namespace vmtest::boot {
 namespace {
@@ -136,6 +137,133 @@ TEST(KernelImage, TruncatedBzImageThrows) {
     test::write_bytes(dir.path() / "vmlinuz", bytes);
     KernelImage image = inspect(dir.path() / "vmlinuz");
     EXPECT_THROW((void)extract_pvh_vmlinux(image, dir.path() / "cache"), BootError);
+}
+
+// --- arm64 Image ----------------------------------------------------------
+
+// The banner lies megabytes into a real Image (13 MB into Debian's 32 MB):
+// far past the first chunk read, so a scan that stopped early would miss it.
+constexpr std::size_t k_code_before_banner = 3 << 20;
+constexpr std::string_view k_arm64_version = "6.9.0-arm64 (builder@host) #1 SMP PREEMPT";
+
+TEST(Arm64Image, PlainImageGivesFormatReleaseAndArch) {
+    test::TempDir dir;
+    test::write_bytes(dir.path() / "Image",
+                      test::make_arm64_image(k_arm64_version, k_code_before_banner));
+    KernelImage image = inspect(dir.path() / "Image");
+    EXPECT_EQ(image.format, KernelFormat::arm64_image);
+    EXPECT_EQ(to_string(image.format), "arm64 Image");
+    EXPECT_EQ(image.release, "6.9.0-arm64");
+    EXPECT_EQ(image.arch, "aarch64");
+    EXPECT_EQ(image.compression, Compression::none);
+    // QEMU boots it as it is: there is no PVH vmlinux to extract.
+    EXPECT_EQ(extract_pvh_vmlinux(image, dir.path() / "cache"), std::nullopt);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "cache"));
+}
+
+TEST(Arm64Image, GzippedImageIsDecompressedForItsRelease) {
+    test::TempDir dir;
+    const auto plain = test::make_arm64_image(k_arm64_version, k_code_before_banner);
+    test::write_bytes(dir.path() / "Image.gz", test::compress_gzip(plain));
+    KernelImage image = inspect(dir.path() / "Image.gz");
+    EXPECT_EQ(image.format, KernelFormat::arm64_image);
+    EXPECT_EQ(image.compression, Compression::gzip);
+    EXPECT_EQ(image.release, "6.9.0-arm64");
+    EXPECT_EQ(image.arch, "aarch64");
+    EXPECT_EQ(extract_pvh_vmlinux(image, dir.path() / "cache"), std::nullopt);
+}
+
+// `make Image.gz` runs gzip(1) itself (gzip -n -f -9): the same program here.
+TEST(Arm64Image, ImageGzAsTheGzipProgramWritesIt) {
+    test::TempDir dir;
+    test::write_bytes(dir.path() / "Image",
+                      test::make_arm64_image(k_arm64_version, k_code_before_banner));
+    const std::string command = "gzip -n -f -9 '" + (dir.path() / "Image").string() + "'";
+    if (std::system(command.c_str()) != 0) {
+        GTEST_SKIP() << "no gzip program: " << command;
+    }
+    KernelImage image = inspect(dir.path() / "Image.gz");
+    EXPECT_EQ(image.format, KernelFormat::arm64_image);
+    EXPECT_EQ(image.compression, Compression::gzip);
+    EXPECT_EQ(image.release, "6.9.0-arm64");
+}
+
+TEST(Arm64Image, BigEndianKernelIsAarch64Be) {
+    test::TempDir dir;
+    test::write_bytes(dir.path() / "Image", test::make_arm64_image(k_arm64_version, 0, 0x0b));
+    EXPECT_EQ(inspect(dir.path() / "Image").arch, "aarch64_be");
+}
+
+TEST(Arm64Image, ImageWithoutBannerHasNoRelease) {
+    test::TempDir dir;
+    auto bytes = test::make_arm64_image(k_arm64_version, 1000);
+    bytes.resize(0x40 + 1000);  // cut before the banner
+    test::write_bytes(dir.path() / "Image", bytes);
+    KernelImage image = inspect(dir.path() / "Image");
+    EXPECT_EQ(image.format, KernelFormat::arm64_image);
+    EXPECT_EQ(image.release, "");
+}
+
+// Only a gzip stream whose content is an arm64 Image is one; other gzip
+// files (and gzip data too short to tell) are no kernel vmtest knows.
+TEST(Arm64Image, OtherGzipFilesAreUnknown) {
+    test::TempDir dir;
+    test::write_bytes(dir.path() / "text.gz",
+                      test::compress_gzip(test::to_bytes(std::string(100000, 't'))));
+    KernelImage text = inspect(dir.path() / "text.gz");
+    EXPECT_EQ(text.format, KernelFormat::unknown);
+    EXPECT_EQ(text.arch, "");
+
+    auto cut = test::compress_gzip(test::make_arm64_image(k_arm64_version));
+    cut.resize(12);  // the gzip header, hardly any data
+    test::write_bytes(dir.path() / "cut.gz", cut);
+    EXPECT_EQ(inspect(dir.path() / "cut.gz").format, KernelFormat::unknown);
+}
+
+TEST(Arm64Image, TruncatedImageGzThrowsNamingTheFile) {
+    test::TempDir dir;
+    auto bytes = test::compress_gzip(test::make_arm64_image(k_arm64_version, 1 << 20));
+    bytes.resize(bytes.size() / 2);
+    test::write_bytes(dir.path() / "Image.gz", bytes);
+    try {
+        (void)inspect(dir.path() / "Image.gz");
+        FAIL() << "expected BootError";
+    } catch (const BootError& error) {
+        EXPECT_NE(std::string(error.what()).find((dir.path() / "Image.gz").string()),
+                  std::string::npos)
+            << error.what();
+    }
+}
+
+// --- The arch of every format ---------------------------------------------
+
+std::vector<std::byte> elf_for_machine(std::uint16_t machine) {
+    auto elf = test::make_elf(false, "Linux version 6.9.0-elf (me@host)");
+    elf[18] = static_cast<std::byte>(machine & 0xff);  // e_machine, little endian
+    elf[19] = static_cast<std::byte>(machine >> 8);
+    return elf;
+}
+
+TEST(KernelArch, EveryFormatSaysItsMachineAsUnameDoes) {
+    test::TempDir dir;
+    auto elf = test::make_elf(true);
+    test::write_bytes(dir.path() / "bzImage",
+                      test::make_bzimage(k_version, test::compress_xz(elf),
+                                         static_cast<std::uint32_t>(elf.size())));
+    EXPECT_EQ(inspect(dir.path() / "bzImage").arch, "x86_64");
+
+    test::write_bytes(dir.path() / "vmlinux-x86", elf_for_machine(62));      // EM_X86_64
+    test::write_bytes(dir.path() / "vmlinux-arm64", elf_for_machine(183));   // EM_AARCH64
+    test::write_bytes(dir.path() / "vmlinux-i386", elf_for_machine(3));      // EM_386
+    EXPECT_EQ(inspect(dir.path() / "vmlinux-x86").arch, "x86_64");
+    KernelImage arm64 = inspect(dir.path() / "vmlinux-arm64");
+    EXPECT_EQ(arm64.format, KernelFormat::elf);
+    EXPECT_EQ(arm64.arch, "aarch64");
+    EXPECT_EQ(arm64.release, "6.9.0-elf");
+    EXPECT_EQ(inspect(dir.path() / "vmlinux-i386").arch, "");
+
+    test::write_text(dir.path() / "junk", std::string(4096, 'j'));
+    EXPECT_EQ(inspect(dir.path() / "junk").arch, "");
 }
 
 // The real Debian kernel, when installed: this is what vmtest boots.

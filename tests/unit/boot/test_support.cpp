@@ -263,4 +263,24 @@ std::optional<InstalledKernel> newest_installed_kernel() {
     return newest;
 }
 
+std::vector<std::byte> make_arm64_image(std::string_view version_string, std::size_t filler,
+                                        std::uint64_t flags) {
+    std::vector<std::byte> image(0x40 + filler);
+    std::uint32_t state = 12345;
+    for (std::size_t i = 0x40; i < image.size(); ++i) {
+        state = state * 1103515245 + 12345;  // any bytes but 'L' cannot start a banner
+        image[i] = static_cast<std::byte>((state >> 16) & 0x3f);
+    }
+    std::memcpy(image.data(), "MZ", 2);
+    for (int i = 0; i < 8; ++i) {
+        image[0x18 + i] = static_cast<std::byte>((flags >> (8 * i)) & 0xff);
+    }
+    std::memcpy(image.data() + 0x38, "ARM\x64", 4);
+    const std::string banner = "Linux version " + std::string(version_string) + "\n";
+    const auto* text = reinterpret_cast<const std::byte*>(banner.data());
+    image.insert(image.end(), text, text + banner.size());
+    image.resize(image.size() + 4096);
+    return image;
+}
+
 }  // namespace vmtest::boot::test

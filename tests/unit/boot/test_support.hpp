@@ -70,4 +70,12 @@ std::vector<std::byte> make_bzimage(std::string_view version_string,
                                     std::span<const std::byte> payload,
                                     std::uint32_t uncompressed_size, unsigned setup_sects = 4);
 
+// A fake arm64 Image: the 64-byte boot header (code0 "MZ" as an EFI-stub
+// kernel has, `flags` at 0x18, the magic "ARM\x64" at 0x38), then `filler`
+// bytes of "code" (pseudo-random: it compresses as little as real code, so a
+// gzipped image is larger than what inspect() peeks at), then the banner "Linux version <version_string>\n"
+// as the kernel's read-only data holds it, then 4 KiB of zeros.
+std::vector<std::byte> make_arm64_image(std::string_view version_string, std::size_t filler = 0,
+                                        std::uint64_t flags = 0x0a);
+
 }  // namespace vmtest::boot::test

@@ -28,8 +28,14 @@ std::string fake_bzimage() {
     return boot::test::to_string(image);
 }
 
-std::vector<ArchiveEntry> image_entries() {
-    return {{"./boot/vmlinuz-" + std::string(k_release), fake_bzimage()}};
+// Debian's arm64 vmlinuz is an uncompressed arm64 Image.
+std::string fake_arm64_image() {
+    return boot::test::to_string(
+        boot::test::make_arm64_image(std::string(k_release) + " (builder@host) #1 SMP", 4096));
+}
+
+std::vector<ArchiveEntry> image_entries(const std::string& image = fake_bzimage()) {
+    return {{"./boot/vmlinuz-" + std::string(k_release), image}};
 }
 
 std::vector<ArchiveEntry> module_entries() {
@@ -128,6 +134,33 @@ TEST_F(KernelSourceTest, ABuildTreeGivesItsBzImageAndItsModulesOrder) {
     write("linux/modules.order", "fs/9p/9p.o\n");
     const auto t = resolved(target(tree));
     EXPECT_EQ(t.kernel, tree / "arch/x86/boot/bzImage");
+    EXPECT_EQ(t.modules, tree);
+}
+
+TEST_F(KernelSourceTest, AnArm64DebBootsItsImageWithItsOwnModules) {
+    const auto deb = write("linux-image-arm64.deb",
+                           test::make_deb(image_entries(fake_arm64_image()) + module_entries()));
+    const auto t = resolved(target(deb));
+    EXPECT_EQ(t.kernel, package_entry(deb) / "boot/vmlinuz-6.99.0-test");
+    EXPECT_EQ(t.modules, package_entry(deb) / "lib/modules/6.99.0-test");
+}
+
+TEST_F(KernelSourceTest, AnArm64InstalledKernelDirectory) {
+    const fs::path root = m_dir.path() / "installed";
+    write("installed/boot/vmlinuz-6.99.0-test", fake_arm64_image());
+    write("installed/lib/modules/6.99.0-test/modules.dep", "");
+    const auto t = resolved(target(root));
+    EXPECT_EQ(t.kernel, root / "boot/vmlinuz-6.99.0-test");
+    EXPECT_EQ(t.modules, root / "lib/modules/6.99.0-test");
+}
+
+TEST_F(KernelSourceTest, AnArm64BuildTreeGivesItsImageGzAndItsModulesOrder) {
+    const fs::path tree = m_dir.path() / "linux";
+    write("linux/arch/arm64/boot/Image.gz",
+          boot::test::to_string(boot::test::compress_gzip(boot::test::to_bytes(fake_arm64_image()))));
+    write("linux/modules.order", "fs/9p/9p.o\n");
+    const auto t = resolved(target(tree));
+    EXPECT_EQ(t.kernel, tree / "arch/arm64/boot/Image.gz");
     EXPECT_EQ(t.modules, tree);
 }
 

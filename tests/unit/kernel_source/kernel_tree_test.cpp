@@ -62,6 +62,20 @@ TEST_F(KernelTreeTest, BuildTreeWithoutModules) {
     EXPECT_EQ(find_modules_directory(m_root, "6.99.0"), std::nullopt);
 }
 
+// An arm64 build leaves arch/arm64/boot/Image and Image.gz (make's default
+// target), or just one of them: the uncompressed Image boots without QEMU
+// decompressing it first.
+TEST_F(KernelTreeTest, Arm64BuildTreePrefersTheUncompressedImage) {
+    write_text(m_root / "arch/arm64/boot/Image.gz", "gzipped image");
+    write_text(m_root / "modules.order", "fs/9p/9p.o\n");
+    EXPECT_EQ(inspect_kernel_directory(m_root).image, m_root / "arch/arm64/boot/Image.gz");
+    write_text(m_root / "arch/arm64/boot/Image", "image");
+    const auto kernel = inspect_kernel_directory(m_root);
+    EXPECT_EQ(kernel.layout, KernelDirectory::Layout::build_tree);
+    EXPECT_EQ(kernel.image, m_root / "arch/arm64/boot/Image");
+    EXPECT_EQ(find_modules_directory(m_root, "6.99.0"), m_root);
+}
+
 TEST_F(KernelTreeTest, NoKernelSaysWhatWasExpected) {
     write_text(m_root / "README", "nothing");
     try {
@@ -71,7 +85,8 @@ TEST_F(KernelTreeTest, NoKernelSaysWhatWasExpected) {
         EXPECT_EQ(std::string(error.what()),
                   m_root.string() +
                       " holds no kernel: neither boot/vmlinuz-* (an installed kernel) "
-                      "nor arch/x86/boot/bzImage (a built kernel tree)");
+                      "nor arch/x86/boot/bzImage, arch/arm64/boot/Image, "
+                      "arch/arm64/boot/Image.gz (a built kernel tree)");
     }
 }
 
