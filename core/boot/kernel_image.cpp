@@ -31,6 +31,7 @@
 #include "boot/content_hash.hpp"
 #include "boot/elf_notes.hpp"
 #include "boot/file_io.hpp"
+#include "util/elf_machine.hpp"
 
 #include <algorithm>
 #include <array>
@@ -62,10 +63,6 @@ constexpr std::size_t k_arm64_header_size = 0x40;
 // QEMU refuses a gzipped kernel that decompresses to more than this
 // (LOAD_IMAGE_MAX_GUNZIP_BYTES), so nothing larger is worth reading.
 constexpr std::size_t k_max_gunzipped_image = 256ULL << 20;
-constexpr std::size_t k_elf_data_at = 5;  // e_ident[EI_DATA]: 1 little, 2 big endian
-constexpr std::size_t k_elf_machine_at = 18;
-constexpr std::uint16_t k_em_x86_64 = 62;
-constexpr std::uint16_t k_em_aarch64 = 183;
 
 class ReadOnlyFile {
 public:
@@ -136,19 +133,6 @@ bool is_arm64_image(std::span<const std::byte> header) {
 std::string arm64_image_arch(std::span<const std::byte> header) {
     bool big_endian = (le32(header, k_arm64_flags_at) & 1U) != 0;
     return big_endian ? "aarch64_be" : "aarch64";
-}
-
-// The machines vmtest boots; any other ELF (i386, big endian, ...) is left
-// without an arch rather than named wrongly.
-std::string elf_arch(std::span<const std::byte> header) {
-    if (header.size() < k_elf_machine_at + 2 || header[k_elf_data_at] != std::byte{1}) {
-        return "";
-    }
-    switch (le16(header, k_elf_machine_at)) {
-        case k_em_x86_64: return "x86_64";
-        case k_em_aarch64: return "aarch64";
-        default: return "";
-    }
 }
 
 // A release is the run of printable, non-space characters at `text`.
@@ -327,7 +311,7 @@ KernelImage inspect(const std::filesystem::path& path) {
         inspect_bzimage(file, header, image);
     } else if (is_elf(header)) {
         image.format = KernelFormat::elf;
-        image.arch = elf_arch(header);
+        image.arch = util::elf_machine_arch(header).value_or("");
         image.release = find_banner_release(path);
     } else if (is_arm64_image(header)) {
         image.format = KernelFormat::arm64_image;

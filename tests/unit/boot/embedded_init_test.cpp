@@ -8,6 +8,7 @@
 #include "boot/initramfs_builder.hpp"
 #include "config/target.hpp"
 #include "test_support.hpp"
+#include "util/elf_machine.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,18 +20,6 @@
 
 namespace vmtest::boot {
 namespace {
-
-// The ELF machine of each arch's executables (`uname -m` names).
-unsigned elf_machine_of(std::string_view arch) {
-    if (arch == "x86_64") {
-        return EM_X86_64;
-    }
-    if (arch == "aarch64") {
-        return EM_AARCH64;
-    }
-    ADD_FAILURE() << "no ELF machine known for " << arch;
-    return EM_NONE;
-}
 
 Elf64_Ehdr elf_header_of(std::span<const std::byte> file) {
     Elf64_Ehdr header{};
@@ -57,7 +46,7 @@ TEST_P(EmbeddedInitOfArch, IsAStaticExecutableForItsMachine) {
     EXPECT_EQ(header.e_ident[EI_CLASS], ELFCLASS64);
     EXPECT_EQ(header.e_ident[EI_DATA], ELFDATA2LSB);
     EXPECT_EQ(header.e_type, ET_EXEC);
-    EXPECT_EQ(header.e_machine, elf_machine_of(arch));
+    EXPECT_EQ(util::elf_machine_arch(init), arch);
     // Static: no PT_INTERP (no dynamic loader needed in the initramfs).
     ASSERT_LE(header.e_phoff + header.e_phnum * sizeof(Elf64_Phdr), init.size());
     for (unsigned i = 0; i < header.e_phnum; ++i) {
@@ -133,7 +122,7 @@ TEST(EmbeddedInit, EachArchsInitramfsCarriesItsOwnInit) {
         const auto* entry = test::find_entry(entries, "init");
         ASSERT_NE(entry, nullptr) << arch;
         EXPECT_EQ(entry->data, test::to_string(init)) << arch;
-        EXPECT_EQ(elf_header_of(test::to_bytes(entry->data)).e_machine, elf_machine_of(arch))
+        EXPECT_EQ(util::elf_machine_arch(test::to_bytes(entry->data)), arch)
             << arch;
         // The cached base is keyed by the init's bytes: arches never share one.
         EXPECT_TRUE(bases.insert(InitramfsBuilder(init).build_base({module}, cache)).second)

@@ -260,7 +260,7 @@ TEST(KernelArch, EveryFormatSaysItsMachineAsUnameDoes) {
     EXPECT_EQ(arm64.format, KernelFormat::elf);
     EXPECT_EQ(arm64.arch, "aarch64");
     EXPECT_EQ(arm64.release, "6.9.0-elf");
-    EXPECT_EQ(inspect(dir.path() / "vmlinux-i386").arch, "");
+    EXPECT_EQ(inspect(dir.path() / "vmlinux-i386").arch, "i686");
 
     test::write_text(dir.path() / "junk", std::string(4096, 'j'));
     EXPECT_EQ(inspect(dir.path() / "junk").arch, "");
