@@ -6,6 +6,17 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+# The cross compiler of the aarch64 guest's init, so that the build (cached
+# for every later job) boots aarch64 targets too. Without it the build still
+# works, and aarch64 targets fail saying what to install.
+cross=(g++-aarch64-linux-gnu libc6-dev-arm64-cross)
+if ! command -v aarch64-linux-gnu-g++ >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get install -y -q --no-install-recommends "${cross[@]}" ||
+    { as_root apt-get update -q && as_root apt-get install -y -q --no-install-recommends "${cross[@]}"; } ||
+    echo "vmtest-action: could not install ${cross[*]}; aarch64 targets will not boot"
+fi
+
 build_dir="$(action_dir)/build"
 launcher=()
 if command -v ccache >/dev/null; then

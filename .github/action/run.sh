@@ -37,6 +37,8 @@ if [ -z "$config" ]; then
     echo "name = $(toml_string "${INPUT_NAME:-vmtest-action target}")"
     [ -n "$kernel" ] && echo "kernel = $(toml_string "$kernel")"
     [ -n "$image" ] && echo "image = $(toml_string "$image")"
+    [ -n "${INPUT_ARCH:-}" ] && echo "arch = $(toml_string "$INPUT_ARCH")"
+    [ -n "${INPUT_ROOTFS:-}" ] && echo "rootfs = $(toml_string "$INPUT_ROOTFS")"
     is_true "${INPUT_UEFI:-false}" && echo "uefi = true"
     [ -n "${INPUT_KERNEL_ARGS:-}" ] && echo "kernel_args = $(toml_string "$INPUT_KERNEL_ARGS")"
     echo "command = $(toml_string "$INPUT_COMMAND")"
@@ -53,7 +55,10 @@ args=(-c "$config")
 [ -n "${INPUT_FILTER:-}" ] && args+=(--filter "$INPUT_FILTER")
 [ -n "${INPUT_SHARD:-}" ] && args+=(--shard "$INPUT_SHARD")
 [ -n "${INPUT_JOBS:-}" ] && args+=("--jobs=$INPUT_JOBS")
-[ -n "${INPUT_ARCH:-}" ] && args+=(--arch "$INPUT_ARCH")
+# The one target has its arch and rootfs in its vmtest.toml (checked
+# together as the file is read); a config's targets get them as overrides.
+[ -n "${INPUT_CONFIG:-}" ] && [ -n "${INPUT_ARCH:-}" ] && args+=(--arch "$INPUT_ARCH")
+[ -n "${INPUT_CONFIG:-}" ] && [ -n "${INPUT_ROOTFS:-}" ] && args+=(--rootfs "$INPUT_ROOTFS")
 [ -n "${INPUT_TIMEOUT:-}" ] && args+=(--timeout "$INPUT_TIMEOUT")
 [ -n "${INPUT_SHARE:-}" ] && args+=(--share "$INPUT_SHARE")
 [ -n "${INPUT_CONFIG:-}" ] && [ -n "${INPUT_KERNEL_ARGS:-}" ] && args+=(--kargs "$INPUT_KERNEL_ARGS")

@@ -74,7 +74,7 @@ _vmtest() {
             return
             ;;
         -a | --arch)
-            COMPREPLY=($(compgen -W "x86_64" -- "$cur"))
+            COMPREPLY=($(compgen -W "x86_64 aarch64" -- "$cur"))
             return
             ;;
         --kernel-splats)

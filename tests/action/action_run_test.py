@@ -12,7 +12,8 @@ same source would have left it (action_build_test.py builds from source).
   warm job:  the same inputs: no build, no download (the kernel is only
              revalidated: 304s, no body), nothing installed by apt;
   then a failing command (exit 3: the step fails with 3), bad inputs
-  (exit 2 before anything boots), and a vmtest.toml with filter and shard.
+  (exit 2 before anything boots), an aarch64 guest on its own root
+  filesystem (`arch` and `rootfs`), and a vmtest.toml with filter and shard.
 
 Usage: action_run_test.py SCRATCH_DIR BUILD_DIR  (SCRATCH_DIR is emptied)
 """
@@ -176,6 +177,27 @@ class ActionRuns(unittest.TestCase):
         from action_runner import ActionError
         with self.assertRaises(ActionError):
             self.job({"kernel_urls": self.kernel_url, "command": "true"})
+
+    # ---- another architecture ------------------------------------------------
+
+    @unittest.skipUnless(os.environ.get("VMTEST_E2E_ARM64_ROOTFS"),
+                         "VMTEST_E2E_ARM64_ROOTFS is not set (.ci/run sets it from "
+                         ".ci/arm64-rootfs: an arm64 Debian root filesystem)")
+    def test_arch_aarch64_with_its_rootfs_boots_an_arm64_guest(self):
+        rootfs = os.environ["VMTEST_E2E_ARM64_ROOTFS"]
+        result, job = self.job({"kernel": rootfs, "rootfs": rootfs, "arch": "aarch64",
+                                "name": "arm64", "command": "uname -m > machine.txt"})
+        self.assertSucceeded(result)
+        with open(os.path.join(job["workspace"], "machine.txt")) as f:
+            self.assertEqual(f.read(), "aarch64\n")
+        page = read_markdown(job["runner"].summary)
+        self.assertEqual(page["tables"][0]["rows"][0][:2], ["arm64", "✅ pass"])
+        self.assertTrue(page["tables"][0]["rows"][0][3].endswith("-arm64"), page)
+
+    def test_arch_aarch64_without_rootfs_fails_before_anything_boots(self):
+        result, _ = self.job({"kernel_url": self.kernel_url, "arch": "aarch64", "command": "true"})
+        self.assertEqual(result.status, 2, result.log)
+        self.assertIn("cannot run the host's own root", result.log)
 
     # ---- a vmtest.toml -------------------------------------------------------
 
