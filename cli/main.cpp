@@ -69,11 +69,17 @@ void list_plugins(const plugin_host::PluginRegistry& registry) {
 std::vector<config::Target> oneliner_targets(const config::CliOptions& options) {
     auto kernel = options.kernel;
     if (!kernel) {
-        kernel = cli::default_kernel();
+        // The host's kernels cannot boot another arch; a root filesystem of
+        // that arch may have its own, with its modules beside it.
+        const bool foreign_arch = options.arch && *options.arch != config::k_default_arch;
+        const std::filesystem::path boot_dir =
+            foreign_arch && options.rootfs ? std::filesystem::absolute(*options.rootfs) / "boot"
+                                           : std::filesystem::path("/boot");
+        kernel = cli::default_kernel(boot_dir);
         if (!kernel) {
-            throw UsageProblem("no kernel given (-k) and none installed in /boot");
+            throw UsageProblem("no kernel given (-k) and none installed in " + boot_dir.string());
         }
-        spdlog::info("no -k given; using the host's kernel {}", kernel->string());
+        spdlog::info("no -k given; using the kernel {}", kernel->string());
         if (spdlog::get_level() > spdlog::level::info) {
             std::cerr << "vmtest: using kernel " << kernel->string() << "\n";
         }

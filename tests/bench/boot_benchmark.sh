@@ -22,12 +22,7 @@ printf '#!/bin/busybox sh\n/bin/busybox poweroff -f\n' > "$work/initramfs/init"
 chmod +x "$work/initramfs/init"
 (cd "$work/initramfs" && find . | cpio -o -H newc 2>/dev/null) > "$work/tiny.cpio"
 
-seconds() {
-  local start=$EPOCHREALTIME
-  "$@" >/dev/null 2>&1 || true
-  awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.3f", b - a}'
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$(dirname "$0")/timing.sh"
 
 bare() {
   qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot -machine q35 \

@@ -39,12 +39,7 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
-seconds() {
-  local start=$EPOCHREALTIME
-  "$@" >/dev/null 2>&1 || true
-  awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.3f", b - a}'
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$(dirname "$0")/timing.sh"
 in_project() { (cd "$work/project" && VMTEST_NO_UI=1 VMTEST_CACHE_DIR="$1" "${@:2}"); }
 source_only() { in_project "$1" "$vmtest" -k "$url" -r "$work/no-such-root" true; }
 boot() { in_project "$1" "$vmtest" -k "$url" --backend "qemu-$accel" true; }

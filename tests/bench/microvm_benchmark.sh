@@ -32,7 +32,7 @@ measure() {
   if [[ $times == *failed* ]]; then echo "$* failed" >&2; return 1; fi
   awk '{printf "%.2f %.2f", $1, $2 + $3}' <<<"$times"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$(dirname "$0")/timing.sh"
 run_vmtest() {
   (cd "$work/project" && VMTEST_NO_UI=1 "$work/prefix/bin/vmtest" \
      --plugin-path "$work/plugin" --backend "$1" -k "$kernel" true)

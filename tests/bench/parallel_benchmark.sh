@@ -30,12 +30,7 @@ memory = "512M"
 TOML
 done
 
-seconds() {
-  local start=$EPOCHREALTIME
-  "$@" >/dev/null 2>&1 || true
-  awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.3f", b - a}'
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$(dirname "$0")/timing.sh"
 in_project() { (cd "$work/project" && VMTEST_NO_UI=1 VMTEST_CACHE_DIR="$work/cache" "$@"); }
 
 # One run first: it must pass, or every number below is a failure's; it also

@@ -64,7 +64,7 @@ run_once() {
              --share "$share" "bash measure.sh" 2>/dev/null)
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$(dirname "$0")/timing.sh"
 field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 # One untimed run per share fills the caches (extracted kernel, initramfs).
