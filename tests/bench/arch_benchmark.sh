@@ -11,7 +11,7 @@
 #                 (default: the one .ci/arm64-rootfs builds and caches)
 set -euo pipefail
 vmtest=$(realpath "${1:-build/bin/vmtest}")
-rootfs=${2:-$("$(dirname "$0")/../../.ci/arm64-rootfs" | head -n 1)}
+rootfs=${2:-$("$(dirname "$0")/../../.ci/arm64-rootfs" | sed -n 1p)}
 runs=${3:-5}
 kernel=$(ls /boot/vmlinuz-* | sort -V | tail -n 1)
 arm_kernel=$(ls "$rootfs"/boot/vmlinuz-* | sort -V | tail -n 1)

@@ -5,6 +5,7 @@
 // detection and teardown as x86_64 guests; the kernel also boots from its
 // .deb (VMTEST_E2E_ARM64_KERNEL_DEB). Without them the booting tests skip
 // and say so; the refusals need no arm64 files and run everywhere.
+#include <cstdlib>
 #include <fstream>
 
 #include <gmock/gmock.h>
@@ -97,6 +98,19 @@ TEST_F(Aarch64E2E, KernelFromItsPackageBringsItsModules) {
     }
     const auto result = vmtest({"-a", "aarch64", "-k", deb, "-r", m_arm_root.string(),
                                 "uname -r; grep -c '^9p ' /proc/modules"});
+    EXPECT_EQ(result.status, 0) << describe(result);
+    EXPECT_THAT(result.out, HasSubstr(m_arm_release + "\n1\n"));
+}
+
+TEST_F(Aarch64E2E, GzipCompressedImageBootsWithTheRootsModules) {
+    // Image.gz, as `make` leaves it beside Image: QEMU decompresses it, and
+    // vmtest reads the release from inside it to find the modules.
+    const fs::path gzipped = m_project / "Image.gz";
+    ASSERT_EQ(std::system(("gzip -1 -c '" + m_arm_kernel.string() + "' > '" + gzipped.string() +
+                           "'").c_str()),
+              0);
+    const auto result = vmtest({"-a", "aarch64", "-k", gzipped.string(), "-r",
+                                m_arm_root.string(), "uname -r; grep -c '^9p ' /proc/modules"});
     EXPECT_EQ(result.status, 0) << describe(result);
     EXPECT_THAT(result.out, HasSubstr(m_arm_release + "\n1\n"));
 }
