@@ -85,12 +85,7 @@ std::optional<std::string> root_filesystem_arch(const fs::path& rootfs) {
 
 std::optional<GuestRootProblem> guest_root_problem(const Target& target) {
     if (target.is_image()) {
-        if (target.arch != "x86_64") {
-            return GuestRootProblem{"arch", in_quotes(target.arch) +
-                                                " is for kernel targets: image targets boot "
-                                                "x86_64 guests only so far"};
-        }
-        return std::nullopt;
+        return std::nullopt;  // the image brings its own root
     }
     if (is_host_root(target.rootfs)) {
         if (target.arch != k_default_arch) {

@@ -28,7 +28,7 @@ struct GuestRootProblem {
 // What stops `target` (a kernel target) from running its guest root, if
 // anything: an arch other than the host's with the host's root, or a
 // rootfs whose programs are of another arch than the target's. Image
-// targets boot x86_64 guests only (their firmware is x86's).
+// targets bring their own root: none.
 std::optional<GuestRootProblem> guest_root_problem(const Target& target);
 
 }  // namespace vmtest::config

@@ -43,6 +43,8 @@ std::optional<KernelSplatPolicy> parse_kernel_splat_policy(std::string_view text
     return std::nullopt;
 }
 
+bool Target::boots_with_uefi() const { return is_image() && (uefi || arch != "x86_64"); }
+
 bool is_supported_arch(std::string_view arch) {
     for (std::string_view supported : k_supported_arches) {
         if (arch == supported) {

@@ -125,6 +125,9 @@ struct Target {
     std::map<std::string, FieldOrigin> origins;
 
     bool is_image() const;
+    // An image target boots with UEFI when `uefi` says so, and always on an
+    // arch other than x86_64: only x86 has a BIOS.
+    bool boots_with_uefi() const;
     bool is_interactive() const;        // command is "-": an interactive shell instead of a command
     // root_writable, unless kernel_args hold the kernel's `ro`, which wins:
     // then the guest can write to its root neither in RAM nor on the host.

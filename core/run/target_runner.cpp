@@ -180,11 +180,11 @@ class TargetRun {
         const auto prepared = m_share->prepare(exports);
         sdk::VmSpec spec = common_vm_spec(prepared.attachments, runner.channels, false);
         spec.image = m_target.image->string();
-        spec.uefi = m_target.uefi;
-        if (m_target.uefi && !m_target.vm.bios) {
-            const auto firmware = image::find_ovmf();
+        spec.uefi = m_target.boots_with_uefi();
+        if (spec.uefi && !m_target.vm.bios) {
+            const auto firmware = image::find_uefi_firmware(m_target.arch);
             if (!firmware) {
-                throw std::runtime_error(image::no_ovmf_message());
+                throw std::runtime_error(image::no_uefi_firmware_message(m_target.arch));
             }
             spec.uefi_code = firmware->code.string();
             spec.uefi_vars = image::copy_vars_store(*firmware, m_dir->path()).string();
@@ -233,7 +233,7 @@ class TargetRun {
         m_watch->set_deadline_reason(
             m_watch->deadline(),
             timed_out + ": its console shows no bootloader or kernel starting" +
-                (m_target.uefi ? "" : " (a UEFI-only image needs uefi = true)"),
+                (m_target.boots_with_uefi() ? "" : " (a UEFI-only image needs uefi = true)"),
             "boot_timeout");
         m_watch->on_console_line([this, booted_at, timed_out,
                                   tracker = image::BootStageTracker()](const std::string& line) mutable {

@@ -161,10 +161,10 @@ std::vector<std::string> qemu_command_line(const sdk::VmSpec& spec, Accelerator 
     if (kernel.empty() && !disk) {
         throw sdk::unsupported("the VM spec gives neither a kernel nor a disk to boot");
     }
-    if (disk && spec.arch != "x86_64") {
-        // The firmware vmtest hands over (SeaBIOS, OVMF) is x86's.
-        throw sdk::unsupported("QEMU backends boot disk images of x86_64 guests only, not " +
-                               spec.arch);
+    if (disk && spec.arch != "x86_64" && !spec.uefi && spec.bios.empty()) {
+        // QEMU's default firmware (SeaBIOS) is x86's; other boards have none.
+        throw sdk::unsupported("a disk of an " + spec.arch +
+                               " guest boots with UEFI only: the VM spec gives no firmware");
     }
     for (const auto& channel : spec.channels) {
         if (channel.transport != "virtio-serial") {

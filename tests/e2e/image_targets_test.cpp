@@ -75,8 +75,8 @@ constexpr const char* k_checks = "set -e; echo \"shell=$0 cwd=$(pwd) host=$(cat 
 TEST_F(ImageTargets, TestRunBootsAUefiImageAndANotUefiImage) {
     const auto bios_sum = kernel_source::sha256_file(m_bios_image);
     const auto uefi_sum = kernel_source::sha256_file(m_uefi_image);
-    const auto ovmf = image::find_ovmf();
-    ASSERT_TRUE(ovmf) << image::no_ovmf_message();
+    const auto ovmf = image::find_uefi_firmware("x86_64");
+    ASSERT_TRUE(ovmf) << image::no_uefi_firmware_message("x86_64");
     const auto vars_sum = kernel_source::sha256_file(ovmf->vars);
     std::filesystem::create_directories(m_root / "data");
     std::ofstream(m_root / "data" / "in.txt") << "host data\n";

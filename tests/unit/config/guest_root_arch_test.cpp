@@ -143,11 +143,14 @@ TEST(ConfigFile, RootfsOfAnotherArchIsRefusedAtItsRootfsField) {
                   std::string(k_default_arch) + "\"");
 }
 
-TEST(ConfigFile, ImageTargetsBootX8664Only) {
-    EXPECT_EQ(config_error_of("[[target]]\nname = \"i\"\nimage = \"disk.qcow2\"\n"
-                              "arch = \"aarch64\"\ncommand = \"true\"\n"),
-              "vmtest.toml:4:1: target 'i': field 'arch': \"aarch64\" is for kernel targets: "
-              "image targets boot x86_64 guests only so far");
+TEST(ConfigFile, ImageTargetsOfAnyArchBringTheirOwnRoot) {
+    const auto config = parse_config("[[target]]\nname = \"i\"\nimage = \"disk.qcow2\"\n"
+                                     "arch = \"aarch64\"\ncommand = \"true\"\n",
+                                     "vmtest.toml");
+    ASSERT_EQ(config.targets.size(), 1U);
+    EXPECT_EQ(config.targets[0].arch, "aarch64");
+    // arm64 has no BIOS: its images boot with UEFI whatever `uefi` says.
+    EXPECT_TRUE(config.targets[0].boots_with_uefi());
 }
 
 TEST(CliFlags, ForeignArchWithoutRootfsIsRefusedAtArch) {

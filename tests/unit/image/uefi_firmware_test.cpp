@@ -24,7 +24,7 @@ TEST(UefiFirmware, DebianAndUbuntu4MBuildsComeFirst) {
     touch(root.path() / "usr/share/OVMF/OVMF_VARS.fd");
     touch(root.path() / "usr/share/OVMF/OVMF_CODE_4M.fd");
     touch(root.path() / "usr/share/OVMF/OVMF_VARS_4M.fd");
-    const auto found = find_ovmf(root.path());
+    const auto found = find_uefi_firmware("x86_64", root.path());
     ASSERT_TRUE(found);
     EXPECT_EQ(found->code, root.path() / "usr/share/OVMF/OVMF_CODE_4M.fd");
     EXPECT_EQ(found->vars, root.path() / "usr/share/OVMF/OVMF_VARS_4M.fd");
@@ -34,7 +34,7 @@ TEST(UefiFirmware, FedorasPathIsFound) {
     TempDir root;
     touch(root.path() / "usr/share/edk2/ovmf/OVMF_CODE.fd");
     touch(root.path() / "usr/share/edk2/ovmf/OVMF_VARS.fd");
-    const auto found = find_ovmf(root.path());
+    const auto found = find_uefi_firmware("x86_64", root.path());
     ASSERT_TRUE(found);
     EXPECT_EQ(found->code, root.path() / "usr/share/edk2/ovmf/OVMF_CODE.fd");
 }
@@ -42,17 +42,34 @@ TEST(UefiFirmware, FedorasPathIsFound) {
 TEST(UefiFirmware, CodeWithoutVarsIsNoFirmware) {
     TempDir root;
     touch(root.path() / "usr/share/ovmf/OVMF_CODE.fd");
-    EXPECT_FALSE(find_ovmf(root.path()));
+    EXPECT_FALSE(find_uefi_firmware("x86_64", root.path()));
 }
 
 TEST(UefiFirmware, TheMessageNamesWhereItLookedAndWhatToInstall) {
     TempDir root;
-    const auto message = no_ovmf_message(root.path());
+    const auto message = no_uefi_firmware_message("x86_64", root.path());
     EXPECT_THAT(message, HasSubstr((root.path() / "usr/share/OVMF").string()));
     EXPECT_THAT(message, HasSubstr((root.path() / "usr/share/edk2/ovmf").string()));
     EXPECT_THAT(message, HasSubstr((root.path() / "usr/share/qemu").string()));
     EXPECT_THAT(message, HasSubstr("install ovmf (Debian, Ubuntu) or edk2-ovmf"));
     EXPECT_THAT(message, HasSubstr("vm.bios"));
+}
+
+TEST(UefiFirmware, Aarch64LooksForAavmf) {
+    TempDir root;
+    touch(root.path() / "usr/share/OVMF/OVMF_CODE_4M.fd");
+    touch(root.path() / "usr/share/OVMF/OVMF_VARS_4M.fd");
+    EXPECT_FALSE(find_uefi_firmware("aarch64", root.path())) << "x86's firmware is no arm64's";
+    const auto message = no_uefi_firmware_message("aarch64", root.path());
+    EXPECT_THAT(message, HasSubstr((root.path() / "usr/share/AAVMF").string()));
+    EXPECT_THAT(message, HasSubstr("install qemu-efi-aarch64 (Debian, Ubuntu) or edk2-aarch64"));
+
+    touch(root.path() / "usr/share/AAVMF/AAVMF_CODE.fd");
+    touch(root.path() / "usr/share/AAVMF/AAVMF_VARS.fd");
+    const auto found = find_uefi_firmware("aarch64", root.path());
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->code, root.path() / "usr/share/AAVMF/AAVMF_CODE.fd");
+    EXPECT_EQ(found->vars, root.path() / "usr/share/AAVMF/AAVMF_VARS.fd");
 }
 
 TEST(UefiFirmware, EachRunGetsAWritableCopyOfTheVariableStore) {

@@ -154,7 +154,7 @@ TEST(QemuCommandLine, Aarch64BootsTheVirtBoardWithTheSameDevices) {
     EXPECT_EQ(after(kvm, "-cpu"), "host");
 }
 
-TEST(QemuCommandLine, Aarch64DiskBootsAreRefusedForWantOfItsFirmware) {
+TEST(QemuCommandLine, Aarch64DiskBootsWithUefiFlashOnly) {
     auto spec = basic_spec();
     spec.arch = "aarch64";
     spec.kernel.clear();
@@ -164,8 +164,18 @@ TEST(QemuCommandLine, Aarch64DiskBootsAreRefusedForWantOfItsFirmware) {
         FAIL();
     } catch (const sdk::Error& e) {
         EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
-        EXPECT_THAT(e.what(), HasSubstr("disk images of x86_64 guests only"));
+        EXPECT_STREQ(e.what(),
+                     "a disk of an aarch64 guest boots with UEFI only: the VM spec gives no firmware");
     }
+    spec.uefi = true;
+    spec.uefi_code = "/usr/share/AAVMF/AAVMF_CODE.fd";
+    spec.uefi_vars = "/run/x/uefi-vars.fd";
+    const auto text = joined(qemu_command_line(spec, Accelerator::tcg, {"/q"}));
+    EXPECT_THAT(text, HasSubstr("-machine virt,gic-version=max"));
+    EXPECT_THAT(text, HasSubstr("-drive if=pflash,format=raw,unit=0,readonly=on,"
+                                "file=/usr/share/AAVMF/AAVMF_CODE.fd -drive "
+                                "if=pflash,format=raw,unit=1,file=/run/x/uefi-vars.fd"));
+    EXPECT_THAT(text, HasSubstr("-drive file=/img.qcow2,format=qcow2,if=virtio"));
 }
 
 TEST(QemuCommandLine, DisksBecomeVirtioDrives) {
