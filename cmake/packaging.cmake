@@ -26,6 +26,8 @@ set(CPACK_STRIP_FILES ON)  # whatever the build type: debug information is not f
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "qemu-system-x86, qemu-guest-agent")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qemu-utils, ovmf")
-# qemu-system-arm has qemu-system-aarch64, for aarch64 guests.
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "virtiofsd, bash-completion, qemu-system-arm")
+# For aarch64 guests: qemu-system-aarch64, and the UEFI firmware their
+# images boot with.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS
+  "virtiofsd, bash-completion, qemu-system-arm, qemu-efi-aarch64")
 include(CPack)

@@ -2,8 +2,8 @@
 # Step "install": what vmtest needs on the runner, with apt, only what is
 # missing (a runner that has it all does not even update apt's lists):
 #   - QEMU, the guest agent (the guest runs the runner's own qemu-ga), qemu-img
-#     and OVMF (UEFI images); qemu-system-aarch64 (qemu-system-arm) when
-#     `arch` or the config names aarch64;
+#     and OVMF (UEFI images); qemu-system-aarch64 and AAVMF (qemu-system-arm,
+#     qemu-efi-aarch64) when `arch` or the config names aarch64;
 #   - virtiofsd for the virtiofs share, where the system has one: Debian 12
 #     and Ubuntu 22.04 ship it in qemu-system-common, newer ones as the
 #     package virtiofsd;
@@ -17,7 +17,7 @@ source "$(dirname "$0")/lib.sh"
 
 packages=(qemu-system-x86 qemu-utils qemu-guest-agent ovmf)
 if [ "${INPUT_ARCH:-}" = aarch64 ] || { [ -n "${INPUT_CONFIG:-}" ] && grep -qs aarch64 "$INPUT_CONFIG"; }; then
-  packages+=(qemu-system-arm)
+  packages+=(qemu-system-arm qemu-efi-aarch64)
 fi
 if [ -z "${INPUT_DEB_URL:-}" ]; then
   packages+=(
