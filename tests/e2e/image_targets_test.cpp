@@ -163,6 +163,51 @@ TEST_F(ImageTargets, AnImageWithoutAGuestAgentFailsSoonAfterItBootedSayingSo) {
     EXPECT_LT(result.seconds, k_boot_timeout_s) << describe(result);
 }
 
+// An arm64 Debian image (VMTEST_E2E_ARM64_UEFI_IMAGE, from .ci/test-images)
+// on QEMU's virt board under TCG, from AAVMF: no `uefi = true` needed,
+// since arm64 has no BIOS.
+class Aarch64ImageTarget : public ImageInputs {
+  protected:
+    void SetUp() override {
+        m_image = image_from_env("VMTEST_E2E_ARM64_UEFI_IMAGE");
+        if (m_image.empty()) {
+            GTEST_SKIP() << "VMTEST_E2E_ARM64_UEFI_IMAGE is not set (.ci/test-images builds it "
+                            "with tests/images/build-test-image.sh)";
+        }
+        ImageInputs::SetUp();
+    }
+
+    std::filesystem::path m_image;
+};
+
+TEST_F(Aarch64ImageTarget, BootsFromAavmfAndRunsTheCommandWithTheShares) {
+    const auto image_sum = kernel_source::sha256_file(m_image);
+    const auto aavmf = image::find_uefi_firmware("aarch64");
+    ASSERT_TRUE(aavmf) << image::no_uefi_firmware_message("aarch64");
+    const auto vars_sum = kernel_source::sha256_file(aavmf->vars);
+    std::filesystem::create_directories(m_root / "data");
+    std::ofstream(m_root / "data" / "in.txt") << "host data\n";
+    const std::string more = "arch = \"aarch64\"\n[target.vm.mounts]\n\"/srv/data\" = { "
+                             "host_path = \"" + (m_root / "data").string() +
+                             "\", writable = true }\n";
+    write_file("vmtest.toml",
+               target("arm64 image", m_image, std::string(k_checks) + "; uname -m; exit 7", more));
+
+    const auto result = vmtest({"-v"}, k_run_timeout);
+    ASSERT_EQ(result.status, 7) << describe(result);
+    EXPECT_THAT(result.out, HasSubstr("shell=bash cwd=/mnt/vmtest host=vmtest-image"));
+    EXPECT_THAT(result.out, HasSubstr("own-kernel="));
+    EXPECT_THAT(result.out, HasSubstr("host data\naarch64\n"));
+    EXPECT_EQ(read_file("from-64.txt"), "from bash\n");  // UEFI: /sys/firmware/efi exists
+    std::ifstream out(m_root / "data" / "out.txt");
+    std::string written((std::istreambuf_iterator<char>(out)), {});
+    EXPECT_EQ(written, "written\n");
+    EXPECT_THAT(result.err, HasSubstr("boot stage kernel after"));
+    // Never modified: neither the image nor the installed UEFI variables.
+    EXPECT_EQ(kernel_source::sha256_file(m_image), image_sum);
+    EXPECT_EQ(kernel_source::sha256_file(aavmf->vars), vars_sum);
+}
+
 TEST_F(ImageInputs, AFileThatIsNotADiskImageIsRefusedInOneLineBeforeAnyBoot) {
     write_file("notes.txt", "not a disk\n");
     write_file("vmtest.toml", target("text", m_project / "notes.txt", "true") +

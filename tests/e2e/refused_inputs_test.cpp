@@ -91,7 +91,8 @@ TEST_F(RefusedInputs, KernelThatIsNoFileSaysWhatItIs) {
     const auto directory = vmtest({"-k", m_project.string(), "true"});
     EXPECT_EQ(directory.status, 69) << describe(directory);
     EXPECT_THAT(directory.err, HasSubstr("holds no kernel: neither boot/vmlinuz-* (an installed "
-                                         "kernel) nor arch/x86/boot/bzImage (a built kernel tree)"));
+                                         "kernel) nor arch/x86/boot/bzImage, arch/arm64/boot/Image, "
+                                         "arch/arm64/boot/Image.gz (a built kernel tree)"));
     const auto device = vmtest({"-k", "/dev/zero", "true"});
     EXPECT_EQ(device.status, 69) << describe(device);
     EXPECT_THAT(device.out,
