@@ -1,5 +1,4 @@
 #include "kvm_probe.hpp"
-#include "qemu_machine.hpp"
 
 #include <cstdio>
 
@@ -17,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "qemu_command_line.hpp"
+#include "qemu_machine.hpp"
 #include "vmtest/plugin-support/child_process.hpp"
 #include "vmtest/plugin-support/find_program.hpp"
 #include "vmtest/plugin-support/text_file.hpp"
