@@ -1,7 +1,8 @@
-# Sourced by tests/images/build-test-image.sh: lets the host run another
-# architecture's binaries (an arm64 root's maintainer scripts, depmod,
-# systemctl) through qemu-user-static and the kernel's binfmt_misc, and
-# undoes afterwards what it changed on the machine.
+# shellcheck shell=bash
+# Sourced by tests/images/build-test-image.sh, not run. Lets the host run
+# another architecture's binaries (an arm64 root's maintainer scripts,
+# depmod, systemctl) through qemu-user-static and the kernel's binfmt_misc,
+# and undoes afterwards what it changed on the machine.
 #
 # What it changes, only where needed and only until restore_foreign_exec:
 # - mounts binfmt_misc on /proc/sys/fs/binfmt_misc when it is not mounted
