@@ -18,7 +18,7 @@ constexpr int k_max_symlinks = 40;
 // loop or a path that does not exist.
 std::optional<fs::path> lookup_inside(const fs::path& root, const fs::path& relative) {
     std::deque<fs::path> pending(relative.begin(), relative.end());
-    std::vector<fs::path> resolved;  // components below root
+    std::vector<fs::path> resolved; // components below root
     int links = 0;
     while (!pending.empty()) {
         const fs::path component = pending.front();
@@ -66,11 +66,15 @@ std::optional<fs::path> lookup_inside(const fs::path& root, const fs::path& rela
     return found;
 }
 
-bool is_host_root(const fs::path& rootfs) { return rootfs.lexically_normal() == "/"; }
+bool is_host_root(const fs::path& rootfs) {
+    return rootfs.lexically_normal() == "/";
+}
 
-std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string in_quotes(std::string_view text) {
+    return "\"" + std::string(text) + "\"";
+}
 
-}  // namespace
+} // namespace
 
 std::optional<std::string> root_filesystem_arch(const fs::path& rootfs) {
     for (const char* shell : {"bin/bash", "bin/sh"}) {
@@ -85,13 +89,14 @@ std::optional<std::string> root_filesystem_arch(const fs::path& rootfs) {
 
 std::optional<GuestRootProblem> guest_root_problem(const Target& target) {
     if (target.is_image()) {
-        return std::nullopt;  // the image brings its own root
+        return std::nullopt; // the image brings its own root
     }
     if (is_host_root(target.rootfs)) {
         if (target.arch != k_default_arch) {
             return GuestRootProblem{"arch", in_quotes(target.arch) +
                                                 " cannot run the host's own root, whose programs "
-                                                "are " + std::string(k_default_arch) +
+                                                "are " +
+                                                std::string(k_default_arch) +
                                                 ": give a root filesystem of " + target.arch +
                                                 " (rootfs, -r)"};
         }
@@ -106,4 +111,4 @@ std::optional<GuestRootProblem> guest_root_problem(const Target& target) {
     return std::nullopt;
 }
 
-}  // namespace vmtest::config
+} // namespace vmtest::config

@@ -21,8 +21,8 @@ namespace vmtest::config {
 std::optional<std::string> root_filesystem_arch(const std::filesystem::path& rootfs);
 
 struct GuestRootProblem {
-    std::string field;    // "arch" or "rootfs": the one to point at
-    std::string message;  // about the field's value, e.g. "\"aarch64\" cannot run ..."
+    std::string field;   // "arch" or "rootfs": the one to point at
+    std::string message; // about the field's value, e.g. "\"aarch64\" cannot run ..."
 };
 
 // What stops `target` (a kernel target) from running its guest root, if
@@ -31,4 +31,4 @@ struct GuestRootProblem {
 // targets bring their own root: none.
 std::optional<GuestRootProblem> guest_root_problem(const Target& target);
 
-}  // namespace vmtest::config
+} // namespace vmtest::config

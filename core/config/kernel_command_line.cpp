@@ -11,7 +11,7 @@ namespace {
 struct ArchParameters {
     std::string_view console;
     std::string_view early_console;
-    std::string_view extra;  // after rdinit=, before quiet
+    std::string_view extra; // after rdinit=, before quiet
 };
 
 ArchParameters parameters_for(std::string_view arch) {
@@ -26,10 +26,9 @@ ArchParameters parameters_for(std::string_view arch) {
     return {"console=ttyS0", "earlyprintk=serial,ttyS0", " no_timer_check"};
 }
 
-}  // namespace
+} // namespace
 
-std::string kernel_command_line(std::string_view arch, std::string_view kernel_args,
-                                bool verbose) {
+std::string kernel_command_line(std::string_view arch, std::string_view kernel_args, bool verbose) {
     // rdinit: our init is /init of the initramfs. panic=-1 reboots at once on
     // a panic, and QEMU's -no-reboot turns that into an exit. The early
     // console: a kernel that dies before its console driver starts (too
@@ -98,4 +97,4 @@ bool asks_read_only_root(std::string_view kernel_args) {
     return read_only;
 }
 
-}  // namespace vmtest::config
+} // namespace vmtest::config

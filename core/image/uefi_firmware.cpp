@@ -86,7 +86,8 @@ std::string no_uefi_firmware_message(std::string_view arch, const fs::path& root
     }
     if (arch == "aarch64") {
         return "an aarch64 image boots with UEFI, but no UEFI firmware for it (AAVMF code and "
-               "vars) was found in " + dirs +
+               "vars) was found in " +
+               dirs +
                "; install qemu-efi-aarch64 (Debian, Ubuntu) or edk2-aarch64 (Fedora, Arch), or "
                "give its file as vm.bios";
     }

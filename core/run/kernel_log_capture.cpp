@@ -11,9 +11,26 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto k_poll = std::chrono::milliseconds(100);
-// The socket exists once QEMU runs (its chardevs are made before the guest
-// starts), so connecting is quick or does not happen at all.
+// A backend makes its channels' sockets one after another as it starts
+// (QEMU: its chardevs, in command-line order, before the guest runs). The
+// host asks for this one once an earlier channel's socket answered, so it
+// appears within moments, unless the backend does not carry it at all; a
+// loaded host can still put a few milliseconds between the two (seen: a
+// run that kept no .dmesg while compilers shared its two cores).
+constexpr auto k_appear_limit = std::chrono::seconds(1);
+constexpr auto k_appear_poll = std::chrono::milliseconds(10);
 constexpr auto k_connect_limit = std::chrono::seconds(2);
+
+bool appears(const std::filesystem::path& socket) {
+    const auto give_up = Clock::now() + k_appear_limit;
+    while (!std::filesystem::exists(socket)) {
+        if (Clock::now() >= give_up) {
+            return false;
+        }
+        std::this_thread::sleep_for(k_appear_poll);
+    }
+    return true;
+}
 
 }  // namespace
 
@@ -24,7 +41,7 @@ KernelLogCapture::~KernelLogCapture() {
 }
 
 bool KernelLogCapture::start(const std::string& socket) {
-    if (!std::filesystem::exists(socket)) {
+    if (!appears(socket)) {
         return false;
     }
     try {

@@ -24,8 +24,8 @@ class KernelLogCapture {
     KernelLogCapture(const KernelLogCapture&) = delete;
     KernelLogCapture& operator=(const KernelLogCapture&) = delete;
 
-    // Connects to `socket` and starts reading. False when there is no such
-    // socket: the backend did not create the channel.
+    // Connects to `socket` and starts reading. False when no such socket
+    // appears within a second: the backend did not create the channel.
     bool start(const std::string& socket);
 
     // Reads on until the stream ends (the VM exited) or `limit` passes,

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 
 namespace vmtest::util {
 namespace {
@@ -14,27 +15,40 @@ constexpr std::size_t k_data_encoding_at = 5;
 constexpr std::size_t k_machine_at = 18;
 constexpr std::size_t k_header_prefix = 20;
 constexpr unsigned char k_big_endian = 2;
+constexpr std::array<char, 4> k_elf_magic = {'\x7f', 'E', 'L', 'F'};
+
+// e_machine values (elf.h's EM_*) and `uname -m`'s names for them.
+struct MachineName {
+    unsigned machine;
+    std::string_view arch;
+};
+constexpr MachineName k_machine_names[] = {
+    {3, "i686"},          // EM_386
+    {8, "mips"},          // EM_MIPS
+    {20, "ppc"},          // EM_PPC
+    {21, "ppc64"},        // EM_PPC64
+    {22, "s390x"},        // EM_S390
+    {40, "arm"},          // EM_ARM
+    {62, "x86_64"},       // EM_X86_64
+    {183, "aarch64"},     // EM_AARCH64
+    {243, "riscv64"},     // EM_RISCV
+    {258, "loongarch64"}, // EM_LOONGARCH
+};
 
 std::string arch_of_machine(unsigned machine) {
-    switch (machine) {
-    case 3: return "i686";       // EM_386
-    case 8: return "mips";       // EM_MIPS
-    case 20: return "ppc";       // EM_PPC
-    case 21: return "ppc64";     // EM_PPC64
-    case 22: return "s390x";     // EM_S390
-    case 40: return "arm";       // EM_ARM
-    case 62: return "x86_64";    // EM_X86_64
-    case 183: return "aarch64";  // EM_AARCH64
-    case 243: return "riscv64";  // EM_RISCV
-    case 258: return "loongarch64";  // EM_LOONGARCH
-    default: return "ELF machine " + std::to_string(machine);
+    for (const auto& name : k_machine_names) {
+        if (name.machine == machine) {
+            return std::string(name.arch);
+        }
     }
+    return "ELF machine " + std::to_string(machine);
 }
 
-}  // namespace
+} // namespace
 
 std::optional<std::string> elf_machine_arch(std::span<const std::byte> header) {
-    if (header.size() < k_header_prefix || std::memcmp(header.data(), "\x7f" "ELF", 4) != 0) {
+    if (header.size() < k_header_prefix ||
+        std::memcmp(header.data(), k_elf_magic.data(), k_elf_magic.size()) != 0) {
         return std::nullopt;
     }
     const auto low = static_cast<unsigned char>(header[k_machine_at]);
@@ -52,4 +66,4 @@ std::optional<std::string> elf_machine_arch(const std::filesystem::path& path) {
     return elf_machine_arch(std::span<const std::byte>(header));
 }
 
-}  // namespace vmtest::util
+} // namespace vmtest::util

@@ -19,4 +19,4 @@ std::optional<std::string> elf_machine_arch(std::span<const std::byte> header);
 // The same for the file at `path`; nullopt also when it cannot be read.
 std::optional<std::string> elf_machine_arch(const std::filesystem::path& path);
 
-}  // namespace vmtest::util
+} // namespace vmtest::util

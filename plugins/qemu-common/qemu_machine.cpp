@@ -4,7 +4,9 @@
 
 namespace vmtest::qemu {
 
-std::vector<std::string> supported_arches() { return {"x86_64", "aarch64"}; }
+std::vector<std::string> supported_arches() {
+    return {"x86_64", "aarch64"};
+}
 
 std::string host_arch() {
 #if defined(__aarch64__)
@@ -35,4 +37,4 @@ QemuMachine machine_for(const std::string& arch) {
     throw sdk::unsupported("QEMU backends boot x86_64 and aarch64 guests, not '" + arch + "'");
 }
 
-}  // namespace vmtest::qemu
+} // namespace vmtest::qemu

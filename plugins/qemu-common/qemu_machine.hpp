@@ -9,10 +9,10 @@
 namespace vmtest::qemu {
 
 struct QemuMachine {
-    std::string machine;        // -machine
-    std::string tcg_cpu;        // -cpu under TCG (under KVM it is the host's)
-    std::string console_args;   // kernel parameters for the serial console, early ones too
-    std::string package;        // provides qemu-system-<arch> on Debian and Ubuntu
+    std::string machine;      // -machine
+    std::string tcg_cpu;      // -cpu under TCG (under KVM it is the host's)
+    std::string console_args; // kernel parameters for the serial console, early ones too
+    std::string package;      // provides qemu-system-<arch> on Debian and Ubuntu
 };
 
 // The arches QEMU backends boot, as `uname -m` names them.
@@ -25,4 +25,4 @@ std::string host_arch();
 // in supported_arches().
 QemuMachine machine_for(const std::string& arch);
 
-}  // namespace vmtest::qemu
+} // namespace vmtest::qemu

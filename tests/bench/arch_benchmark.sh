@@ -29,15 +29,8 @@ arm() { (cd "$work" && VMTEST_NO_UI=1 "$vmtest" -a aarch64 -k "$arm_kernel" -r "
 x86 >/dev/null 2>&1 || { echo "vmtest failed on $kernel; is it built?" >&2; exit 1; }
 arm >/dev/null 2>&1 || { echo "vmtest failed on $arm_kernel (aarch64)" >&2; exit 1; }
 
-x86_times=() arm_times=()
-for ((i = 0; i < runs; i++)); do   # interleaved, so load drifts hit both alike
-  x86_times+=("$(seconds x86)")
-  arm_times+=("$(seconds arm)")
-done
-x86_median=$(printf '%s\n' "${x86_times[@]}" | median)
-arm_median=$(printf '%s\n' "${arm_times[@]}" | median)
-
+time_alternately "$runs" x86 arm
 echo "kernels: $kernel, $arm_kernel (TCG, $runs runs each, median)"
-printf 'x86_64:  %.2f s   (%s)\n' "$x86_median" "${x86_times[*]}"
-printf 'aarch64: %.2f s   (%s)\n' "$arm_median" "${arm_times[*]}"
-awk -v a="$arm_median" -v x="$x86_median" 'BEGIN {printf "ratio:   %.2f (aarch64 / x86_64)\n", a / x}'
+printf 'x86_64:  %.2f s   (%s)\n' "$median_a" "${times_a[*]}"
+printf 'aarch64: %.2f s   (%s)\n' "$median_b" "${times_b[*]}"
+awk -v a="$median_b" -v x="$median_a" 'BEGIN {printf "ratio:   %.2f (aarch64 / x86_64)\n", a / x}'

@@ -35,15 +35,8 @@ run_vmtest() { (cd "$work/project" && VMTEST_NO_UI=1 "$vmtest" -k "$kernel" --ba
 # any second run of a user's would find them.
 run_vmtest >/dev/null 2>&1 || { echo "vmtest failed; is it built?" >&2; exit 1; }
 
-bare_times=() vmtest_times=()
-for ((i = 0; i < runs; i++)); do   # interleaved, so load drifts hit both alike
-  bare_times+=("$(seconds bare)")
-  vmtest_times+=("$(seconds run_vmtest)")
-done
-bare_median=$(printf '%s\n' "${bare_times[@]}" | median)
-vmtest_median=$(printf '%s\n' "${vmtest_times[@]}" | median)
-
+time_alternately "$runs" bare run_vmtest
 echo "kernel:  $kernel ($accel, $runs runs each, median)"
-printf 'bare:    %.2f s   (%s)\n' "$bare_median" "${bare_times[*]}"
-printf 'vmtest:  %.2f s   (%s)\n' "$vmtest_median" "${vmtest_times[*]}"
-awk -v v="$vmtest_median" -v b="$bare_median" 'BEGIN {printf "ratio:   %.2f (vmtest / bare)\n", v / b}'
+printf 'bare:    %.2f s   (%s)\n' "$median_a" "${times_a[*]}"
+printf 'vmtest:  %.2f s   (%s)\n' "$median_b" "${times_b[*]}"
+awk -v v="$median_b" -v b="$median_a" 'BEGIN {printf "ratio:   %.2f (vmtest / bare)\n", v / b}'

@@ -38,16 +38,11 @@ in_project() { (cd "$work/project" && VMTEST_NO_UI=1 VMTEST_CACHE_DIR="$work/cac
 in_project "$vmtest" -j2 >/dev/null 2>&1 ||
   { echo "vmtest -j2 failed in $work/project; is it built?" >&2; exit 1; }
 
-parallel=() sequential=()
-for ((i = 0; i < runs; i++)); do   # interleaved, so load drifts hit both alike
-  parallel+=("$(seconds in_project "$vmtest" -j2)")
-  sequential+=("$(seconds in_project "$vmtest" -j1)")
-done
-parallel_median=$(printf '%s\n' "${parallel[@]}" | median)
-sequential_median=$(printf '%s\n' "${sequential[@]}" | median)
-
+with_j2() { in_project "$vmtest" -j2; }
+with_j1() { in_project "$vmtest" -j1; }
+time_alternately "$runs" with_j2 with_j1
 echo "$targets targets (true, 512M), $accel, $(nproc) CPUs, $runs runs each, median"
-printf -- '-j1:    %6.2f s   (%s)\n' "$sequential_median" "${sequential[*]}"
-printf -- '-j2:    %6.2f s   (%s)\n' "$parallel_median" "${parallel[*]}"
-awk -v s="$sequential_median" -v p="$parallel_median" \
+printf -- '-j1:    %6.2f s   (%s)\n' "$median_b" "${times_b[*]}"
+printf -- '-j2:    %6.2f s   (%s)\n' "$median_a" "${times_a[*]}"
+awk -v s="$median_b" -v p="$median_a" \
   'BEGIN {printf "ratio:  %.2f (-j1 / -j2)\n", s / p}'

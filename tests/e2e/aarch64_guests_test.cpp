@@ -66,10 +66,9 @@ TEST_F(Aarch64E2E, OneLinerRunsTheCommandOnAnArm64KernelAndReturnsItsStatus) {
 TEST_F(Aarch64E2E, ProjectIsWritableAndMountsAndReportersWorkAsOnX8664) {
     fs::create_directories(m_root / "data");
     std::ofstream(m_root / "data/input") << "from-the-host\n";
-    write_file("vmtest.toml",
-               arm_target("arm", "cat /data/input > /mnt/vmtest/copied && uname -m",
-                          "[target.vm]\nmounts = { \"/data\" = { host_path = \"" +
-                              (m_root / "data").string() + "\" } }\n"));
+    write_file("vmtest.toml", arm_target("arm", "cat /data/input > /mnt/vmtest/copied && uname -m",
+                                         "[target.vm]\nmounts = { \"/data\" = { host_path = \"" +
+                                             (m_root / "data").string() + "\" } }\n"));
     const auto result = vmtest({"--reporter", "junit=" + (m_project / "junit.xml").string()});
     EXPECT_EQ(result.status, 0) << describe(result);
     EXPECT_EQ(read_file("copied"), "from-the-host\n");
@@ -106,11 +105,11 @@ TEST_F(Aarch64E2E, GzipCompressedImageBootsWithTheRootsModules) {
     // Image.gz, as `make` leaves it beside Image: QEMU decompresses it, and
     // vmtest reads the release from inside it to find the modules.
     const fs::path gzipped = m_project / "Image.gz";
-    ASSERT_EQ(std::system(("gzip -1 -c '" + m_arm_kernel.string() + "' > '" + gzipped.string() +
-                           "'").c_str()),
-              0);
-    const auto result = vmtest({"-a", "aarch64", "-k", gzipped.string(), "-r",
-                                m_arm_root.string(), "uname -r; grep -c '^9p ' /proc/modules"});
+    const std::string gzip =
+        "gzip -1 -c '" + m_arm_kernel.string() + "' > '" + gzipped.string() + "'";
+    ASSERT_EQ(std::system(gzip.c_str()), 0);
+    const auto result = vmtest({"-a", "aarch64", "-k", gzipped.string(), "-r", m_arm_root.string(),
+                                "uname -r; grep -c '^9p ' /proc/modules"});
     EXPECT_EQ(result.status, 0) << describe(result);
     EXPECT_THAT(result.out, HasSubstr(m_arm_release + "\n1\n"));
 }
@@ -124,8 +123,8 @@ TEST_F(Aarch64E2E, TimeoutStopsTheGuestAndLeavesNothing) {
 
 TEST_F(Aarch64E2E, GuestKernelPanicIsDetected) {
     // Without -k, another arch's one-liner boots its root filesystem's kernel.
-    const auto result = vmtest({"-a", "aarch64", "-r", m_arm_root.string(),
-                                "echo c > /proc/sysrq-trigger; sleep 600"});
+    const auto result = vmtest(
+        {"-a", "aarch64", "-r", m_arm_root.string(), "echo c > /proc/sysrq-trigger; sleep 600"});
     EXPECT_EQ(result.status, 69) << describe(result);
     EXPECT_THAT(result.out, HasSubstr("the guest kernel panicked"));
     EXPECT_THAT(result.out, HasSubstr("Kernel panic - not syncing"));
@@ -172,5 +171,5 @@ TEST_F(E2E, ListingCarriesTheArch) {
     EXPECT_THAT(result.out, HasSubstr("\"arch\":\"aarch64\""));
 }
 
-}  // namespace
-}  // namespace vmtest::e2e
+} // namespace
+} // namespace vmtest::e2e

@@ -7,8 +7,8 @@ namespace vmtest::test_support {
 std::vector<std::byte> elf_header(unsigned machine, bool big_endian) {
     std::vector<std::byte> header(64);
     // Magic, ELFCLASS64, the byte order, EV_CURRENT; e_type ET_EXEC at 16.
-    const unsigned char ident[] = {0x7f, 'E', 'L', 'F', 2,
-                                   static_cast<unsigned char>(big_endian ? 2 : 1), 1};
+    const unsigned char ident[] = {
+        0x7f, 'E', 'L', 'F', 2, static_cast<unsigned char>(big_endian ? 2 : 1), 1};
     for (std::size_t i = 0; i < sizeof ident; ++i) {
         header[i] = std::byte{ident[i]};
     }
@@ -30,4 +30,4 @@ void write_elf_stub(const std::filesystem::path& path, unsigned machine) {
     std::filesystem::permissions(path, std::filesystem::perms(0755));
 }
 
-}  // namespace vmtest::test_support
+} // namespace vmtest::test_support

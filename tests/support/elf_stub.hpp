@@ -19,4 +19,4 @@ std::vector<std::byte> elf_header(unsigned machine, bool big_endian = false);
 // Writes elf_header(machine) to `path` (mode 0755), making its parents.
 void write_elf_stub(const std::filesystem::path& path, unsigned machine);
 
-}  // namespace vmtest::test_support
+} // namespace vmtest::test_support

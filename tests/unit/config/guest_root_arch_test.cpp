@@ -174,5 +174,5 @@ TEST(CliFlags, RootfsOfAnotherArchIsRefusedAtRootfs) {
     EXPECT_EQ(usage_error_of({"-a", arch.c_str(), "-r", rootfs.c_str(), "true"}), "<no error>");
 }
 
-}  // namespace
-}  // namespace vmtest::config
+} // namespace
+} // namespace vmtest::config

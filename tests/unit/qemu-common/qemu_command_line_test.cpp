@@ -32,6 +32,19 @@ std::string after(const std::vector<std::string>& argv, const std::string& flag)
     return it != argv.end() && it + 1 != argv.end() ? *(it + 1) : "";
 }
 
+// Why qemu_command_line refuses `spec` under TCG: its message when the
+// refusal is VMTEST_UNSUPPORTED, as it should be.
+std::string refusal_of(const sdk::VmSpec& spec) {
+    try {
+        qemu_command_line(spec, Accelerator::tcg, {"/q"});
+    } catch (const sdk::Error& e) {
+        return e.status() == VMTEST_UNSUPPORTED
+                   ? e.what()
+                   : "status " + std::to_string(e.status()) + ": " + e.what();
+    }
+    return "<accepted>";
+}
+
 std::string joined(const std::vector<std::string>& argv) {
     std::string text;
     for (const auto& arg : argv) {
@@ -65,7 +78,7 @@ TEST(QemuCommandLine, KvmUsesHostCpuUnlessKvmCpuArgsSayOtherwise) {
     EXPECT_EQ(after(qemu_command_line(spec, Accelerator::kvm, {"/q"}, options), "-cpu"),
               "host,pmu=off");
 
-    options.kvm_cpu_args = "-cpu qemu64 -smp sockets=1";  // whole arguments, as some users pass
+    options.kvm_cpu_args = "-cpu qemu64 -smp sockets=1"; // whole arguments, as some users pass
     argv = qemu_command_line(spec, Accelerator::kvm, {"/q"}, options);
     EXPECT_EQ(after(argv, "-cpu"), "qemu64");
     EXPECT_THAT(joined(argv), HasSubstr("-smp sockets=1"));
@@ -83,19 +96,25 @@ TEST(QemuCommandLine, NinePExportsRemapDevicesAndHonourReadOnly) {
 }
 
 TEST(QemuCommandLine, ChannelsAreVirtioSerialPortsBackedByListeningSockets) {
-    const auto text = joined(qemu_command_line(basic_spec(), Accelerator::tcg, {"/run/x/qmp.sock"}));
-    EXPECT_THAT(text, HasSubstr("-chardev socket,id=channel0,path=/run/x/ch0.sock,server=on,wait=off "
-                                "-device virtserialport,bus=vmtest-serial.0,chardev=channel0,"
-                                "name=org.qemu.guest_agent.0"));
+    const auto text =
+        joined(qemu_command_line(basic_spec(), Accelerator::tcg, {"/run/x/qmp.sock"}));
+    EXPECT_THAT(text,
+                HasSubstr("-chardev socket,id=channel0,path=/run/x/ch0.sock,server=on,wait=off "
+                          "-device virtserialport,bus=vmtest-serial.0,chardev=channel0,"
+                          "name=org.qemu.guest_agent.0"));
     EXPECT_THAT(text, HasSubstr("-qmp unix:/run/x/qmp.sock,server=on,wait=off"));
-    EXPECT_THAT(text, HasSubstr("-chardev file,id=console,path=/run/x/console.log -serial chardev:console"));
+    EXPECT_THAT(
+        text,
+        HasSubstr("-chardev file,id=console,path=/run/x/console.log -serial chardev:console"));
 }
 
 TEST(QemuCommandLine, VirtiofsGetsSharedMemoryForTheHelper) {
     auto spec = basic_spec();
     spec.attachments = {{"vhost-user-fs", "vmtest_root", "", "/run/x/fs0.sock", true}};
     const auto text = joined(qemu_command_line(spec, Accelerator::tcg, {"/q"}));
-    EXPECT_THAT(text, HasSubstr("-object memory-backend-memfd,id=mem,share=on,size=2G -numa node,memdev=mem"));
+    EXPECT_THAT(
+        text,
+        HasSubstr("-object memory-backend-memfd,id=mem,share=on,size=2G -numa node,memdev=mem"));
     EXPECT_THAT(text, HasSubstr("vhost-user-fs-pci,chardev=share0,tag=vmtest_root"));
 }
 
@@ -105,8 +124,8 @@ TEST(QemuCommandLine, OverridesAndExtraArgumentsComeThrough) {
     // The spec's deprecated members are for other backends; QEMU's take options.
     spec.qemu_command = "/ignored";
     spec.extra_args = {"-ignored"};
-    const QemuOptions options{"/opt/qemu/bin/qemu-system-x86_64", "",
-                              {"-device", "virtio-rng-pci"}};
+    const QemuOptions options{
+        "/opt/qemu/bin/qemu-system-x86_64", "", {"-device", "virtio-rng-pci"}};
     const auto argv = qemu_command_line(spec, Accelerator::tcg, {"/q"}, options);
     EXPECT_EQ(argv.front(), "/opt/qemu/bin/qemu-system-x86_64");
     EXPECT_EQ(argv[argv.size() - 2], "-device");
@@ -117,22 +136,11 @@ TEST(QemuCommandLine, OverridesAndExtraArgumentsComeThrough) {
 TEST(QemuCommandLine, RefusesWhatItCannotExpressByName) {
     auto spec = basic_spec();
     spec.attachments = {{"nfs", "t", "/x", "", true}};
-    try {
-        qemu_command_line(spec, Accelerator::tcg, {"/q"});
-        FAIL();
-    } catch (const sdk::Error& e) {
-        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
-        EXPECT_STREQ(e.what(), "QEMU cannot attach a share of type 'nfs' (supported: 9p, vhost-user-fs)");
-    }
+    EXPECT_EQ(refusal_of(spec),
+              "QEMU cannot attach a share of type 'nfs' (supported: 9p, vhost-user-fs)");
     spec = basic_spec();
     spec.arch = "riscv64";
-    try {
-        qemu_command_line(spec, Accelerator::tcg, {"/q"});
-        FAIL();
-    } catch (const sdk::Error& e) {
-        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
-        EXPECT_STREQ(e.what(), "QEMU backends boot x86_64 and aarch64 guests, not 'riscv64'");
-    }
+    EXPECT_EQ(refusal_of(spec), "QEMU backends boot x86_64 and aarch64 guests, not 'riscv64'");
 }
 
 TEST(QemuCommandLine, Aarch64BootsTheVirtBoardWithTheSameDevices) {
@@ -159,14 +167,8 @@ TEST(QemuCommandLine, Aarch64DiskBootsWithUefiFlashOnly) {
     spec.arch = "aarch64";
     spec.kernel.clear();
     spec.disks = {{"/img.qcow2", "qcow2", false, true, true}};
-    try {
-        qemu_command_line(spec, Accelerator::tcg, {"/q"});
-        FAIL();
-    } catch (const sdk::Error& e) {
-        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
-        EXPECT_STREQ(e.what(),
-                     "a disk of an aarch64 guest boots with UEFI only: the VM spec gives no firmware");
-    }
+    EXPECT_EQ(refusal_of(spec),
+              "a disk of an aarch64 guest boots with UEFI only: the VM spec gives no firmware");
     spec.uefi = true;
     spec.uefi_code = "/usr/share/AAVMF/AAVMF_CODE.fd";
     spec.uefi_vars = "/run/x/uefi-vars.fd";
@@ -186,14 +188,8 @@ TEST(QemuCommandLine, DisksBecomeVirtioDrives) {
     EXPECT_THAT(text, HasSubstr("-drive file=/img/root.qcow2,format=qcow2,if=virtio,snapshot=on "
                                 "-drive file=/img/data,,1.raw,format=raw,if=virtio,readonly=on "));
     spec.disks = {{"/img/x.vmdk", "vmdk", false, false}};
-    try {
-        qemu_command_line(spec, Accelerator::tcg, {"/q"});
-        FAIL();
-    } catch (const sdk::Error& e) {
-        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
-        EXPECT_STREQ(e.what(),
-                     "QEMU backends attach raw and qcow2 disks, not 'vmdk' (/img/x.vmdk)");
-    }
+    EXPECT_EQ(refusal_of(spec),
+              "QEMU backends attach raw and qcow2 disks, not 'vmdk' (/img/x.vmdk)");
 }
 
 sdk::VmSpec disk_boot_spec() {
@@ -212,7 +208,7 @@ TEST(QemuCommandLine, ADiskBootHasNoKernelAndAttachesTheBootDiskFirst) {
     const auto text = joined(argv);
     EXPECT_THAT(argv, Not(Contains("-kernel")));
     EXPECT_THAT(argv, Not(Contains("-append")));
-    EXPECT_THAT(argv, Not(Contains("-bios")));  // SeaBIOS, QEMU's default
+    EXPECT_THAT(argv, Not(Contains("-bios"))); // SeaBIOS, QEMU's default
     EXPECT_THAT(text, HasSubstr("-drive file=/run/x/overlay.qcow2,format=qcow2,if=virtio "
                                 "-drive file=/img/data.raw,format=raw,if=virtio,readonly=on "));
     // The image's own agent finds its port by this name.
@@ -244,20 +240,14 @@ TEST(QemuCommandLine, AUefiDiskBootWithoutFirmwareIsRefused) {
 TEST(QemuCommandLine, NeitherKernelNorBootDiskIsRefused) {
     auto spec = disk_boot_spec();
     spec.disks.back().boot = false;
-    try {
-        qemu_command_line(spec, Accelerator::tcg, {"/q"});
-        FAIL();
-    } catch (const sdk::Error& e) {
-        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
-        EXPECT_STREQ(e.what(), "the VM spec gives neither a kernel nor a disk to boot");
-    }
+    EXPECT_EQ(refusal_of(spec), "the VM spec gives neither a kernel nor a disk to boot");
 }
 
 TEST(QemuCommandLine, MemoryInBytesWinsOverTheOldText) {
     auto spec = basic_spec();
     spec.memory_bytes = 3ull << 30;
     EXPECT_EQ(after(qemu_command_line(spec, Accelerator::tcg, {"/q"}), "-m"), "3072M");
-    spec.memory_bytes = (1ull << 30) + 512;  // not whole MiB: exact bytes
+    spec.memory_bytes = (1ull << 30) + 512; // not whole MiB: exact bytes
     EXPECT_EQ(after(qemu_command_line(spec, Accelerator::tcg, {"/q"}), "-m"), "1073742336B");
     spec.attachments = {{"vhost-user-fs", "vmtest_root", "", "/run/x/fs0.sock", true}};
     EXPECT_THAT(joined(qemu_command_line(spec, Accelerator::tcg, {"/q"})),
@@ -277,15 +267,9 @@ TEST(QemuCommandLine, ThePvhElfIsBootedWhenThereIsOneElseTheImage) {
 TEST(QemuCommandLine, AChannelTransportOtherThanVirtioSerialIsRefused) {
     auto spec = basic_spec();
     spec.channels[0].transport = "vsock";
-    try {
-        qemu_command_line(spec, Accelerator::tcg, {"/q"});
-        FAIL();
-    } catch (const sdk::Error& e) {
-        EXPECT_EQ(e.status(), VMTEST_UNSUPPORTED);
-        EXPECT_STREQ(e.what(), "QEMU backends carry channels over virtio-serial, not 'vsock' "
-                               "(channel org.qemu.guest_agent.0)");
-    }
+    EXPECT_EQ(refusal_of(spec), "QEMU backends carry channels over virtio-serial, not 'vsock' "
+                                "(channel org.qemu.guest_agent.0)");
 }
 
-}  // namespace
-}  // namespace vmtest::qemu
+} // namespace
+} // namespace vmtest::qemu

@@ -45,6 +45,22 @@ TEST(KernelLogCapture, NoSocketMeansTheBackendDidNotCreateTheChannel) {
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "kernel.dmesg"));
 }
 
+TEST(KernelLogCapture, ASocketTheBackendMakesAMomentLaterIsStillRead) {
+    test_support::TempDir dir;
+    const auto socket = dir.path() / "kmsg.sock";
+    int listener = -1;
+    std::thread backend([&] {
+        std::this_thread::sleep_for(200ms);
+        listener = listen_at(socket);
+    });
+    KernelLogCapture capture(dir.path() / "kernel.dmesg");
+    EXPECT_TRUE(capture.start(socket.string()));
+    backend.join();
+    capture.finish(0ms);
+    ::close(listener);
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "kernel.dmesg"));
+}
+
 TEST(KernelLogCapture, WritesEveryRecordUntilTheStreamEnds) {
     test_support::TempDir dir;
     const auto socket = dir.path() / "kmsg.sock";

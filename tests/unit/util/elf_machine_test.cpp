@@ -29,12 +29,13 @@ TEST(ElfMachine, AnythingElseIsNoArch) {
 TEST(ElfMachine, ReadsAFile) {
     test_support::TempDir dir;
     test_support::write_elf_stub(dir.path() / "prog", test_support::k_elf_aarch64);
-    std::ofstream(dir.path() / "short") << "\x7f" "ELF";
+    std::ofstream(dir.path() / "short") << "\x7f"
+                                           "ELF";
     EXPECT_EQ(elf_machine_arch(dir.path() / "prog"), "aarch64");
     EXPECT_FALSE(elf_machine_arch(dir.path() / "short"));
     EXPECT_FALSE(elf_machine_arch(dir.path() / "absent"));
     EXPECT_FALSE(elf_machine_arch(dir.path()));
 }
 
-}  // namespace
-}  // namespace vmtest::util
+} // namespace
+} // namespace vmtest::util
