@@ -63,6 +63,18 @@ class KernelSourceTest : public ::testing::Test {
         return path;
     }
 
+    // A directory with `image` as its boot/vmlinuz-* and its modules beside
+    // it resolves to both, in place: nothing is unpacked.
+    void expect_installed_directory_used_in_place(const std::string& image) {
+        const fs::path root = m_dir.path() / "installed";
+        write("installed/boot/vmlinuz-6.99.0-test", image);
+        write("installed/lib/modules/6.99.0-test/modules.dep", "");
+        const auto t = resolved(target(root));
+        EXPECT_EQ(t.kernel, root / "boot/vmlinuz-6.99.0-test");
+        EXPECT_EQ(t.modules, root / "lib/modules/6.99.0-test");
+        EXPECT_FALSE(fs::exists(m_cache / "kernel-sources/packages"));
+    }
+
     config::Target target(const fs::path& kernel, std::optional<fs::path> modules = std::nullopt) {
         config::Target t;
         t.name = "t";
@@ -119,13 +131,7 @@ TEST_F(KernelSourceTest, ATarballOfAnInstalledKernel) {
 }
 
 TEST_F(KernelSourceTest, AnInstalledKernelDirectoryIsUsedInPlace) {
-    const fs::path root = m_dir.path() / "installed";
-    write("installed/boot/vmlinuz-6.99.0-test", fake_bzimage());
-    write("installed/lib/modules/6.99.0-test/modules.dep", "");
-    const auto t = resolved(target(root));
-    EXPECT_EQ(t.kernel, root / "boot/vmlinuz-6.99.0-test");
-    EXPECT_EQ(t.modules, root / "lib/modules/6.99.0-test");
-    EXPECT_FALSE(fs::exists(m_cache / "kernel-sources/packages"));
+    expect_installed_directory_used_in_place(fake_bzimage());
 }
 
 TEST_F(KernelSourceTest, ABuildTreeGivesItsBzImageAndItsModulesOrder) {
@@ -146,12 +152,7 @@ TEST_F(KernelSourceTest, AnArm64DebBootsItsImageWithItsOwnModules) {
 }
 
 TEST_F(KernelSourceTest, AnArm64InstalledKernelDirectory) {
-    const fs::path root = m_dir.path() / "installed";
-    write("installed/boot/vmlinuz-6.99.0-test", fake_arm64_image());
-    write("installed/lib/modules/6.99.0-test/modules.dep", "");
-    const auto t = resolved(target(root));
-    EXPECT_EQ(t.kernel, root / "boot/vmlinuz-6.99.0-test");
-    EXPECT_EQ(t.modules, root / "lib/modules/6.99.0-test");
+    expect_installed_directory_used_in_place(fake_arm64_image());
 }
 
 TEST_F(KernelSourceTest, AnArm64BuildTreeGivesItsImageGzAndItsModulesOrder) {
