@@ -58,6 +58,12 @@ std::optional<std::string> elf_machine_arch(std::span<const std::byte> header) {
 }
 
 std::optional<std::string> elf_machine_arch(const std::filesystem::path& path) {
+    // Only a regular file: opening a FIFO to read waits for a writer, and a
+    // device may never end.
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) {
+        return std::nullopt;
+    }
     std::ifstream file(path, std::ios::binary);
     std::array<std::byte, k_header_prefix> header{};
     if (!file.read(reinterpret_cast<char*>(header.data()), header.size())) {

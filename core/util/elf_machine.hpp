@@ -16,7 +16,8 @@ namespace vmtest::util {
 // not ELF.
 std::optional<std::string> elf_machine_arch(std::span<const std::byte> header);
 
-// The same for the file at `path`; nullopt also when it cannot be read.
+// The same for the file at `path`; nullopt also when it is not a regular
+// file (symlinks followed) or cannot be read.
 std::optional<std::string> elf_machine_arch(const std::filesystem::path& path);
 
 } // namespace vmtest::util

@@ -1,4 +1,5 @@
 #include <fstream>
+#include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
@@ -35,6 +36,9 @@ TEST(ElfMachine, ReadsAFile) {
     EXPECT_FALSE(elf_machine_arch(dir.path() / "short"));
     EXPECT_FALSE(elf_machine_arch(dir.path() / "absent"));
     EXPECT_FALSE(elf_machine_arch(dir.path()));
+    // A FIFO is not opened: reading it would wait for a writer forever.
+    ASSERT_EQ(::mkfifo((dir.path() / "fifo").c_str(), 0600), 0);
+    EXPECT_FALSE(elf_machine_arch(dir.path() / "fifo"));
 }
 
 } // namespace
