@@ -63,6 +63,14 @@ class KernelSourceTest : public ::testing::Test {
         return path;
     }
 
+    // A package (.deb or tarball) of an installed kernel resolves to its
+    // unpacked image and modules.
+    void expect_package_unpacked_with_its_modules(const fs::path& package) {
+        const auto t = resolved(target(package));
+        EXPECT_EQ(t.kernel, package_entry(package) / "boot/vmlinuz-6.99.0-test");
+        EXPECT_EQ(t.modules, package_entry(package) / "lib/modules/6.99.0-test");
+    }
+
     // A directory with `image` as its boot/vmlinuz-* and its modules beside
     // it resolves to both, in place: nothing is unpacked.
     void expect_installed_directory_used_in_place(const std::string& image) {
@@ -125,9 +133,7 @@ TEST_F(KernelSourceTest, ADebIsUnpackedOnceAndBootsWithItsOwnModules) {
 TEST_F(KernelSourceTest, ATarballOfAnInstalledKernel) {
     const auto tarball =
         write("kernel.tar.zst", test::make_tarball(image_entries() + module_entries(), "zstd"));
-    const auto t = resolved(target(tarball));
-    EXPECT_EQ(t.kernel, package_entry(tarball) / "boot/vmlinuz-6.99.0-test");
-    EXPECT_EQ(t.modules, package_entry(tarball) / "lib/modules/6.99.0-test");
+    expect_package_unpacked_with_its_modules(tarball);
 }
 
 TEST_F(KernelSourceTest, AnInstalledKernelDirectoryIsUsedInPlace) {
@@ -146,9 +152,7 @@ TEST_F(KernelSourceTest, ABuildTreeGivesItsBzImageAndItsModulesOrder) {
 TEST_F(KernelSourceTest, AnArm64DebBootsItsImageWithItsOwnModules) {
     const auto deb = write("linux-image-arm64.deb",
                            test::make_deb(image_entries(fake_arm64_image()) + module_entries()));
-    const auto t = resolved(target(deb));
-    EXPECT_EQ(t.kernel, package_entry(deb) / "boot/vmlinuz-6.99.0-test");
-    EXPECT_EQ(t.modules, package_entry(deb) / "lib/modules/6.99.0-test");
+    expect_package_unpacked_with_its_modules(deb);
 }
 
 TEST_F(KernelSourceTest, AnArm64InstalledKernelDirectory) {
